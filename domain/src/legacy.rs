@@ -1,0 +1,135 @@
+//! A legacy: the person a family remembers.
+
+use time::{Date, OffsetDateTime};
+
+use crate::validation::{clean_multi_line, clean_single_line, text_value};
+use crate::{LegacyId, UserId, ValidationError};
+
+text_value!(
+    /// The remembered person's name: 1–200 characters on one line.
+    LegacyName, field = "name", max = 200, clean = clean_single_line
+);
+
+text_value!(
+    /// A short biography in Markdown: 1–5,000 characters. An empty biography
+    /// is expressed as `None` (see [`Biography::optional`]).
+    Biography, field = "biography", max = 5_000, clean = clean_multi_line
+);
+
+impl Biography {
+    /// Like [`Biography::new`], but text that is empty after clean-up means
+    /// "no biography" instead of an error.
+    pub fn optional(input: &str) -> Result<Option<Self>, ValidationError> {
+        match Self::new(input) {
+            Ok(bio) => Ok(Some(bio)),
+            Err(ValidationError::Empty { .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+text_value!(
+    /// What someone typed to find a legacy by name: 1–100 characters.
+    SearchQuery, field = "search query", max = 100, clean = clean_single_line
+);
+
+/// Birth and death dates, both optional; death is never before birth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LifeDates {
+    birth: Option<Date>,
+    death: Option<Date>,
+}
+
+impl LifeDates {
+    /// Checks that a death date, when both are known, is not before birth.
+    pub fn new(birth: Option<Date>, death: Option<Date>) -> Result<Self, ValidationError> {
+        if let (Some(b), Some(d)) = (birth, death)
+            && d < b
+        {
+            return Err(ValidationError::DeathBeforeBirth);
+        }
+        Ok(Self { birth, death })
+    }
+
+    /// Date of birth, if known.
+    pub fn birth(&self) -> Option<Date> {
+        self.birth
+    }
+
+    /// Date of death, if known (a legacy may be for someone living).
+    pub fn death(&self) -> Option<Date> {
+        self.death
+    }
+}
+
+/// The person being remembered, and who started remembering them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Legacy {
+    /// Stable id.
+    pub id: LegacyId,
+    /// The remembered person's name.
+    pub name: LegacyName,
+    /// Birth and death dates.
+    pub dates: LifeDates,
+    /// Optional short biography (Markdown).
+    pub biography: Option<Biography>,
+    /// Who created the legacy. The current creator is the member whose role is
+    /// [`Role::Creator`](crate::Role::Creator); it changes only by a transfer.
+    pub created_by: UserId,
+    /// When the legacy was created.
+    pub created_at: OffsetDateTime,
+    /// Last change to name, dates or biography.
+    pub updated_at: OffsetDateTime,
+}
+
+/// The editable details of a legacy, already validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegacyDetails {
+    /// The remembered person's name.
+    pub name: LegacyName,
+    /// Birth and death dates.
+    pub dates: LifeDates,
+    /// Optional short biography.
+    pub biography: Option<Biography>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn death_before_birth_is_refused() {
+        assert_eq!(
+            LifeDates::new(Some(date!(1950 - 01 - 01)), Some(date!(1949 - 12 - 31))),
+            Err(ValidationError::DeathBeforeBirth)
+        );
+    }
+
+    #[test]
+    fn death_on_the_day_of_birth_is_accepted() {
+        let day = date!(1950 - 01 - 01);
+        assert!(LifeDates::new(Some(day), Some(day)).is_ok());
+    }
+
+    #[test]
+    fn either_date_may_be_unknown() {
+        assert!(LifeDates::new(None, Some(date!(2024 - 01 - 01))).is_ok());
+        assert!(LifeDates::new(Some(date!(1950 - 01 - 01)), None).is_ok());
+    }
+
+    #[test]
+    fn legacy_name_must_not_be_blank() {
+        assert_eq!(
+            LegacyName::new("   "),
+            Err(ValidationError::Empty { field: "name" })
+        );
+        assert_eq!(LegacyName::new(" Jane Doe ").unwrap().as_str(), "Jane Doe");
+    }
+
+    #[test]
+    fn blank_biography_means_none() {
+        assert_eq!(Biography::optional(" \n "), Ok(None));
+        assert!(Biography::optional(&"b".repeat(5_001)).is_err());
+    }
+}

@@ -252,6 +252,14 @@ impl LegacyAccess {
         self.is_active_member() || self.is_author(uploader)
     }
 
+    /// The media-list filter equal to [`Self::can_view_media`].
+    pub fn media_scope(&self) -> MediaScope {
+        MediaScope {
+            all: self.is_active_member(),
+            uploader: self.viewer,
+        }
+    }
+
     /// Deleting a media item: its uploader or the legacy's creator.
     pub fn check_delete_media(&self, uploader: UserId) -> Result<(), AccessError> {
         self.signed_in()?;
@@ -304,6 +312,31 @@ impl ReadScope {
             Visibility::Private => self.private,
             Visibility::Personal => self.personal_of == Some(author),
         }
+    }
+}
+
+/// A media-list filter: all of a legacy's media for approved members, and
+/// always the caller's own uploads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaScope {
+    all: bool,
+    uploader: Option<UserId>,
+}
+
+impl MediaScope {
+    /// Whether every media item of the legacy is included.
+    pub fn includes_all(&self) -> bool {
+        self.all
+    }
+
+    /// Whose uploads are included in any case.
+    pub fn uploader(&self) -> Option<UserId> {
+        self.uploader
+    }
+
+    /// Whether an item uploaded by `uploader` passes the filter.
+    pub fn admits(&self, uploader: UserId) -> bool {
+        self.all || self.uploader == Some(uploader)
     }
 }
 

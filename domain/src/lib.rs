@@ -84,7 +84,8 @@ mod user;
 mod validation;
 
 pub use access::{
-    AccessError, CreatorTransfer, JoinError, LegacyAccess, LegacyOwner, ReadScope, StoryWriter,
+    AccessError, CreatorTransfer, JoinError, LegacyAccess, LegacyOwner, MediaScope, ReadScope,
+    StoryWriter,
 };
 pub use ids::{LegacyId, MediaId, RevisionId, SessionId, StoryId, UserId};
 pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, SearchQuery};

@@ -136,8 +136,6 @@ pub struct StoryRevision {
     pub story_id: StoryId,
     /// Title, body and visibility as they were.
     pub draft: StoryDraft,
-    /// Who wrote this version.
-    pub written_by: UserId,
     /// When this version was replaced by a newer one.
     pub replaced_at: OffsetDateTime,
 }

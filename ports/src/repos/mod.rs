@@ -1,0 +1,30 @@
+//! Persistence ports: one trait per aggregate. Every method documents its
+//! contract in MUST/SHOULD terms; the contract suite holds every adapter to
+//! these words.
+
+mod legacies;
+mod media;
+mod memberships;
+mod sessions;
+mod stories;
+mod users;
+
+pub use legacies::{LegacyRepo, LegacyWithRole};
+pub use media::MediaRepo;
+pub use memberships::{MemberEntry, MembershipRepo};
+pub use sessions::{SessionRepo, SignInLink};
+pub use stories::StoryRepo;
+pub use users::UserRepo;
+
+#[cfg(feature = "mock")]
+pub use legacies::MockLegacyRepo;
+#[cfg(feature = "mock")]
+pub use media::MockMediaRepo;
+#[cfg(feature = "mock")]
+pub use memberships::MockMembershipRepo;
+#[cfg(feature = "mock")]
+pub use sessions::MockSessionRepo;
+#[cfg(feature = "mock")]
+pub use stories::MockStoryRepo;
+#[cfg(feature = "mock")]
+pub use users::MockUserRepo;

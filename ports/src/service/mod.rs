@@ -1,0 +1,166 @@
+//! The application service: the one door the shells use.
+//!
+//! Each public method is one use case. It loads what it needs through the
+//! ports, resolves the caller's standing in the legacy once
+//! ([`LegacyAccess`]), asks the domain rules, and writes through the ports.
+//! Callers pass already-validated domain values; the service never parses
+//! text. `caller: Option<UserId>` marks use cases open to visitors who are
+//! not signed in; `caller: UserId` those that need a signed-in user.
+
+mod error;
+mod legacies;
+pub(crate) mod media;
+mod members;
+mod sessions;
+mod stories;
+mod users;
+
+use std::sync::Arc;
+
+use mosaic_domain::{LegacyAccess, LegacyId, UserId};
+use time::{Duration, OffsetDateTime};
+
+use crate::{
+    Clock, IdGenerator, LegacyRepo, MediaRepo, MembershipRepo, ObjectStorage, SessionRepo,
+    StoryRepo, UserRepo,
+};
+
+use error::RepoResultExt;
+pub use error::{Resource, ServiceError, ServiceResult};
+pub use legacies::LegacyView;
+pub use media::{UploadTicket, media_storage_key};
+pub use sessions::NewSession;
+
+/// Everything the service talks to.
+#[derive(Clone)]
+pub struct Ports {
+    /// Users and identities.
+    pub users: Arc<dyn UserRepo>,
+    /// Legacies.
+    pub legacies: Arc<dyn LegacyRepo>,
+    /// Memberships.
+    pub memberships: Arc<dyn MembershipRepo>,
+    /// Stories and revisions.
+    pub stories: Arc<dyn StoryRepo>,
+    /// Media records.
+    pub media: Arc<dyn MediaRepo>,
+    /// Sessions and sign-in links.
+    pub sessions: Arc<dyn SessionRepo>,
+    /// Media bytes.
+    pub storage: Arc<dyn ObjectStorage>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+    /// Ids and secrets.
+    pub ids: Arc<dyn IdGenerator>,
+}
+
+impl std::fmt::Debug for Ports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Ports { .. }")
+    }
+}
+
+impl Ports {
+    /// Ports from one store that implements every repository (as both
+    /// database adapters do), plus object storage, clock and ids.
+    pub fn from_store<S>(
+        store: Arc<S>,
+        storage: Arc<dyn ObjectStorage>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+    ) -> Self
+    where
+        S: UserRepo + LegacyRepo + MembershipRepo + StoryRepo + MediaRepo + SessionRepo + 'static,
+    {
+        Self {
+            users: store.clone(),
+            legacies: store.clone(),
+            memberships: store.clone(),
+            stories: store.clone(),
+            media: store.clone(),
+            sessions: store,
+            storage,
+            clock,
+            ids,
+        }
+    }
+}
+
+/// Limits an operator may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceSettings {
+    /// Bytes of media one user may store.
+    pub media_quota_bytes: u64,
+    /// How long a presigned upload URL works.
+    pub upload_url_lifetime: Duration,
+    /// How long a presigned download URL works.
+    pub download_url_lifetime: Duration,
+    /// How long a sign-in link works.
+    pub sign_in_link_lifetime: Duration,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        Self {
+            media_quota_bytes: 1024 * 1024 * 1024,
+            upload_url_lifetime: Duration::minutes(15),
+            download_url_lifetime: Duration::minutes(5),
+            sign_in_link_lifetime: Duration::minutes(15),
+        }
+    }
+}
+
+/// The application service. Cheap to clone; share one per process.
+#[derive(Debug, Clone)]
+pub struct MosaicService {
+    ports: Ports,
+    settings: ServiceSettings,
+}
+
+impl MosaicService {
+    /// A service over the given ports.
+    pub fn new(ports: Ports, settings: ServiceSettings) -> Self {
+        Self { ports, settings }
+    }
+
+    /// The limits in force.
+    pub fn settings(&self) -> &ServiceSettings {
+        &self.settings
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        self.ports.clock.now()
+    }
+
+    /// The caller's standing in a legacy, from one membership lookup.
+    async fn access(
+        &self,
+        caller: Option<UserId>,
+        legacy: LegacyId,
+    ) -> ServiceResult<LegacyAccess> {
+        let Some(user) = caller else {
+            return Ok(LegacyAccess::anonymous(legacy));
+        };
+        let membership = self
+            .ports
+            .memberships
+            .get_membership(legacy, user)
+            .await
+            .or_missing(Resource::Legacy)?;
+        Ok(LegacyAccess::user(legacy, user, membership.map(|m| m.role)))
+    }
+
+    /// Like [`Self::access`], after checking that the legacy exists.
+    async fn access_to_existing(
+        &self,
+        caller: Option<UserId>,
+        legacy: LegacyId,
+    ) -> ServiceResult<LegacyAccess> {
+        self.ports
+            .legacies
+            .get_legacy(legacy)
+            .await
+            .or_missing(Resource::Legacy)?;
+        self.access(caller, legacy).await
+    }
+}

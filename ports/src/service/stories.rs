@@ -1,0 +1,193 @@
+use mosaic_domain::{
+    LegacyAccess, LegacyId, Page, PageRequest, RevisionId, Story, StoryDraft, StoryId,
+    StoryRevision, UserId,
+};
+
+use super::{MosaicService, Resource, ServiceError, ServiceResult};
+use crate::service::error::RepoResultExt;
+
+/// Whether a use case works on deleted stories too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Deleted {
+    Excluded,
+    Included,
+}
+
+impl MosaicService {
+    /// Writes a new story (editors and the creator).
+    pub async fn create_story(
+        &self,
+        caller: UserId,
+        legacy: LegacyId,
+        draft: StoryDraft,
+    ) -> ServiceResult<Story> {
+        let access = self.access_to_existing(Some(caller), legacy).await?;
+        let writer = access
+            .story_writer()
+            .map_err(|e| ServiceError::from_access(e, Resource::Legacy))?;
+        let story = writer.new_story(
+            StoryId::from_uuid(self.ports.ids.new_id()),
+            draft,
+            self.now(),
+        );
+        self.ports
+            .stories
+            .create_story(&story)
+            .await
+            .or_missing(Resource::Legacy)?;
+        Ok(story)
+    }
+
+    /// The stories of a legacy the caller may read, newest first.
+    pub async fn list_stories(
+        &self,
+        caller: Option<UserId>,
+        legacy: LegacyId,
+        page: PageRequest,
+    ) -> ServiceResult<Page<Story>> {
+        let access = self.access_to_existing(caller, legacy).await?;
+        self.ports
+            .stories
+            .list_stories(legacy, access.read_scope(), page)
+            .await
+            .or_missing(Resource::Legacy)
+    }
+
+    /// One story, if the caller may read it; otherwise "not found".
+    pub async fn get_story(&self, caller: Option<UserId>, id: StoryId) -> ServiceResult<Story> {
+        let (story, _) = self.readable_story(caller, id, Deleted::Excluded).await?;
+        Ok(story)
+    }
+
+    /// Replaces title, content and visibility (the author); the version
+    /// replaced is kept as a revision.
+    pub async fn update_story(
+        &self,
+        caller: UserId,
+        id: StoryId,
+        draft: StoryDraft,
+    ) -> ServiceResult<Story> {
+        let (story, access) = self
+            .readable_story(Some(caller), id, Deleted::Excluded)
+            .await?;
+        access
+            .check_edit(&story)
+            .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
+        let revision = RevisionId::from_uuid(self.ports.ids.new_id());
+        self.ports
+            .stories
+            .update_story(id, &draft, revision, self.now())
+            .await
+            .or_missing(Resource::Story)
+    }
+
+    /// Deletes a story (the author or the creator). It stays restorable for
+    /// [`RESTORE_WINDOW`](mosaic_domain::RESTORE_WINDOW).
+    pub async fn delete_story(&self, caller: UserId, id: StoryId) -> ServiceResult<Story> {
+        let (story, access) = self
+            .readable_story(Some(caller), id, Deleted::Excluded)
+            .await?;
+        access
+            .check_delete(&story)
+            .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
+        self.ports
+            .stories
+            .set_story_deleted(id, Some(self.now()))
+            .await
+            .or_missing(Resource::Story)
+    }
+
+    /// Brings back a deleted story (those who may delete it).
+    pub async fn restore_story(&self, caller: UserId, id: StoryId) -> ServiceResult<Story> {
+        let (story, access) = self
+            .readable_story(Some(caller), id, Deleted::Included)
+            .await?;
+        access
+            .check_delete(&story)
+            .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
+        if story.deleted_at.is_none() {
+            return Err(ServiceError::Conflict("this story is not deleted".into()));
+        }
+        if !story.is_restorable_at(self.now()) {
+            return Err(ServiceError::NotFound(Resource::Story));
+        }
+        self.ports
+            .stories
+            .set_story_deleted(id, None)
+            .await
+            .or_missing(Resource::Story)
+    }
+
+    /// The earlier versions of a story, newest first (the author and the
+    /// creator).
+    pub async fn list_story_revisions(
+        &self,
+        caller: UserId,
+        id: StoryId,
+    ) -> ServiceResult<Vec<StoryRevision>> {
+        let (story, access) = self
+            .readable_story(Some(caller), id, Deleted::Excluded)
+            .await?;
+        access
+            .check_view_history(&story)
+            .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
+        self.ports
+            .stories
+            .list_revisions(id)
+            .await
+            .or_missing(Resource::Story)
+    }
+
+    /// Makes an earlier version current again (the author). The version it
+    /// replaces becomes a revision itself, so nothing is lost.
+    pub async fn restore_story_revision(
+        &self,
+        caller: UserId,
+        id: StoryId,
+        revision: RevisionId,
+    ) -> ServiceResult<Story> {
+        let (story, access) = self
+            .readable_story(Some(caller), id, Deleted::Excluded)
+            .await?;
+        access
+            .check_edit(&story)
+            .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
+        let earlier = self
+            .ports
+            .stories
+            .get_revision(id, revision)
+            .await
+            .or_missing(Resource::Revision)?;
+        let new_revision = RevisionId::from_uuid(self.ports.ids.new_id());
+        self.ports
+            .stories
+            .update_story(id, &earlier.draft, new_revision, self.now())
+            .await
+            .or_missing(Resource::Story)
+    }
+
+    /// Loads a story and the caller's access to its legacy; a story the
+    /// caller may not read, or a deleted one when those are excluded, is
+    /// "not found".
+    async fn readable_story(
+        &self,
+        caller: Option<UserId>,
+        id: StoryId,
+        deleted: Deleted,
+    ) -> ServiceResult<(Story, LegacyAccess)> {
+        let story = self
+            .ports
+            .stories
+            .get_story(id)
+            .await
+            .or_missing(Resource::Story)?;
+        if deleted == Deleted::Excluded && story.deleted_at.is_some() {
+            return Err(ServiceError::NotFound(Resource::Story));
+        }
+        let access = self.access(caller, story.legacy_id).await?;
+        access
+            .check_read(&story)
+            .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
+        Ok((story, access))
+    }
+}

@@ -1,0 +1,40 @@
+//! The REST API, one struct per resource.
+
+mod legacies;
+mod me;
+mod members;
+mod sessions;
+mod stories;
+
+use poem_openapi::{OpenApiService, Tags};
+
+pub use legacies::LegaciesApi;
+pub use me::MeApi;
+pub use members::MembersApi;
+pub use sessions::SessionsApi;
+pub use stories::StoriesApi;
+
+/// Groups of operations in the documentation.
+#[derive(Debug, Tags)]
+pub enum ApiTags {
+    /// The people remembered.
+    Legacies,
+    /// Who belongs to a legacy.
+    Members,
+    /// Stories and their history.
+    Stories,
+    /// The signed-in user.
+    Me,
+    /// Signing in and out.
+    Sessions,
+}
+
+/// All API structs together.
+pub type AllApis = (LegaciesApi, MembersApi, StoriesApi, MeApi, SessionsApi);
+
+/// The OpenAPI service with every operation, served under `/api`.
+pub fn openapi_service() -> OpenApiService<AllApis, ()> {
+    OpenApiService::new((LegaciesApi, MembersApi, StoriesApi, MeApi, SessionsApi), "Mosaic Life", env!("CARGO_PKG_VERSION"))
+        .description("Capture and preserve stories about the people a family loves.")
+        .server("/api")
+}

@@ -1,0 +1,35 @@
+//! Liveness, readiness and metrics: plain endpoints for operators and
+//! orchestrators, outside the documented API.
+
+use poem::http::StatusCode;
+use poem::web::Data;
+use poem::{Response, handler};
+
+use crate::error::json_error;
+use crate::state::AppState;
+
+/// `GET /health`: the process is up.
+#[handler]
+pub fn health() -> Response {
+    Response::builder().content_type("application/json").body(r#"{"status":"ok"}"#)
+}
+
+/// `GET /ready`: the database answers a query; 503 with the error body
+/// otherwise.
+#[handler]
+pub async fn ready(state: Data<&AppState>) -> Response {
+    match state.readiness.check().await {
+        Ok(()) => Response::builder().content_type("application/json").body(r#"{"status":"ready"}"#),
+        Err(reason) => {
+            tracing::warn!(reason, "readiness check failed");
+            json_error(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", "the database is not reachable")
+        }
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+#[handler]
+pub fn metrics(state: Data<&AppState>) -> Response {
+    let body = state.metrics.render(&state.readiness.pool_gauges());
+    Response::builder().content_type("text/plain; version=0.0.4").body(body)
+}

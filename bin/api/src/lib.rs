@@ -1,0 +1,24 @@
+//! # mosaic-api
+//!
+//! The HTTP shell: a poem + poem-openapi server that parses requests into
+//! domain values, calls the application service of `mosaic-ports`, and maps
+//! results and errors to JSON responses in the project's error body. It also
+//! serves the web app from `web/dist`. No SQL and no policy decisions live
+//! here: handlers parse, call one use case, and answer.
+//!
+//! [`startup::Application`] binds a port (0 in tests) and runs until
+//! stopped; `main` only reads the configuration and calls it.
+
+pub mod api;
+pub mod auth;
+pub mod dto;
+pub mod error;
+pub mod health;
+pub mod metrics;
+pub mod middleware;
+pub mod rate_limit;
+pub mod startup;
+pub mod state;
+
+pub use startup::{Application, openapi_json, routes};
+pub use state::{AppState, Readiness};

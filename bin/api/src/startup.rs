@@ -1,0 +1,148 @@
+//! Assembling the routes and running the server.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poem::endpoint::StaticFilesEndpoint;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::{Endpoint, EndpointExt, Route, Server, get};
+
+use crate::api::openapi_service;
+use crate::error::framework_error_response;
+use crate::middleware::{body_limit, csrf_guard, observe};
+use crate::state::AppState;
+use crate::health;
+
+/// The largest JSON body the API accepts (a 50,000-character story in
+/// 4-byte characters, with room to spare).
+pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long in-flight requests may take to finish at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// The OpenAPI document as served at `/openapi.json`.
+pub fn openapi_json() -> String {
+    openapi_service().spec()
+}
+
+/// Every route of the server: the API under `/api`, its document and docs
+/// page, health endpoints, and the web app (with the single-page-app
+/// fallback to `index.html`) for everything else.
+pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
+    let api = openapi_service();
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let metrics = state.metrics.clone();
+
+    let api = api
+        .around(|ep, req| body_limit(ep, req, MAX_JSON_BODY_BYTES))
+        .around(csrf_guard);
+
+    let mut route = Route::new()
+        .nest("/api", api)
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .at("/health", get(health::health))
+        .at("/ready", get(health::ready))
+        .at("/metrics", get(health::metrics));
+    if let Some(dir) = web_dir {
+        route = route.nest("/", StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index());
+    }
+
+    route
+        .catch_all_error(|err| async move { framework_error_response(err) })
+        .data(state)
+        .around(move |ep, req| {
+            let metrics = Arc::clone(&metrics);
+            async move { observe(ep, req, &metrics).await }
+        })
+}
+
+/// A server bound to its port and ready to run.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    address: SocketAddr,
+    state: AppState,
+    web_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("address", &self.address).finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Binds `address` (port 0 picks a free port) without serving yet.
+    pub async fn bind(address: &str, state: AppState, web_dir: Option<PathBuf>) -> io::Result<Self> {
+        let acceptor = TcpListener::bind(address.to_owned()).into_acceptor().await?;
+        let address = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| io::Error::other("the listener has no TCP address"))?;
+        Ok(Self { acceptor, address, state, web_dir })
+    }
+
+    /// The bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests
+    /// finish (up to 20 s) before returning.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        let limits = Arc::clone(&self.state.limits);
+        let janitor = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limits.forget_idle_keys();
+            }
+        });
+        let app = routes(self.state, self.web_dir);
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(SHUTDOWN_GRACE))
+            .await;
+        janitor.abort();
+        result
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -4,4 +4,38 @@
 //! OpenID Connect ID-token verification (JWKS signature, issuer, audience,
 //! expiry, nonce) against Google by default or any OIDC issuer found by
 //! discovery. It implements the identity-provider port of `mosaic-ports` and
-//! knows nothing of cookies or HTTP routing. Filled in by the sign-in issue.
+//! knows nothing of cookies or HTTP routing.
+//!
+//! ## Use
+//!
+//! 1. At start-up: [`OidcConfig::from_env`] (`None` → no login button), then
+//!    [`OidcProvider::discover`] once; share the provider.
+//! 2. `GET /auth/google/login`: [`IdentityProvider::begin_login`]; keep the
+//!    returned [`PendingLogin`] bound to the browser (server-side or in a
+//!    short-lived signed cookie, single use, ten minutes) and redirect to
+//!    `authorize_url`.
+//! 3. `GET /auth/google/callback?code&state`: take the pending login (and
+//!    forget it), check [`state_matches`] — on `false` answer
+//!    [`IdentityError::InvalidState`] without exchanging the code — then
+//!    [`IdentityProvider::finish_login`], which exchanges the code with the
+//!    PKCE verifier and returns the verified identity. Users are keyed by
+//!    `issuer` + `subject`; trust `email` for linking only when
+//!    `email_verified`.
+//!
+//! The provider's HTTP client follows no redirects and times out after ten
+//! seconds. Signing keys are cached from discovery and fetched again once
+//! when an ID token names a key the cache does not hold (key rotation).
+//!
+//! [`IdentityProvider::begin_login`]: mosaic_ports::IdentityProvider::begin_login
+//! [`IdentityProvider::finish_login`]: mosaic_ports::IdentityProvider::finish_login
+//! [`PendingLogin`]: mosaic_ports::PendingLogin
+//! [`IdentityError::InvalidState`]: mosaic_ports::IdentityError::InvalidState
+
+mod config;
+mod errors;
+mod provider;
+mod state;
+
+pub use config::{DEFAULT_SCOPES, GOOGLE_ISSUER_URL, OidcConfig, OidcConfigError, env_vars};
+pub use provider::OidcProvider;
+pub use state::state_matches;

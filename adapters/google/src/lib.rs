@@ -22,6 +22,33 @@
 //!    `issuer` + `subject`; trust `email` for linking only when
 //!    `email_verified`.
 //!
+//! ```no_run
+//! use mosaic_google::{OidcConfig, OidcProvider, state_matches};
+//! use mosaic_ports::{IdentityError, IdentityProvider, VerifiedIdentity};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Start-up.
+//! let Some(config) = OidcConfig::from_env()? else {
+//!     return Ok(()); // not configured: no login button
+//! };
+//! let provider = OidcProvider::discover(config).await?;
+//!
+//! // GET /auth/google/login: remember `start.pending` for this browser,
+//! // redirect to `start.authorize_url`.
+//! let start = provider.begin_login().await?;
+//!
+//! // GET /auth/google/callback?code=…&state=…
+//! # let (code, state) = ("code", "state");
+//! let pending = start.pending; // taken out of storage: single use
+//! if !state_matches(&pending, state) {
+//!     return Err(IdentityError::InvalidState.into());
+//! }
+//! let identity: VerifiedIdentity = provider.finish_login(code, &pending).await?;
+//! println!("{} at {}", identity.subject, identity.issuer);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! The provider's HTTP client follows no redirects and times out after ten
 //! seconds. Signing keys are cached from discovery and fetched again once
 //! when an ID token names a key the cache does not hold (key rotation).

@@ -1,6 +1,8 @@
 //! Translating openidconnect's errors into the port's [`IdentityError`]:
-//! the provider said no or its answer did not verify → `Rejected`; the
-//! provider could not be reached or answered nonsense → `Unavailable`.
+//! the provider refused the code or its answer did not verify → `Rejected`;
+//! the provider could not be reached, said it is in trouble or answered
+//! with something other than OAuth JSON (a proxy's error page) →
+//! `Unavailable`.
 
 use std::error::Error;
 
@@ -8,8 +10,8 @@ use anyhow::anyhow;
 use mosaic_ports::IdentityError;
 use openidconnect::core::CoreErrorResponseType;
 use openidconnect::{
-    ClaimsVerificationError, DiscoveryError, HttpClientError, IssuerUrl, RequestTokenError,
-    StandardErrorResponse, reqwest,
+    ClaimsVerificationError, DiscoveryError, HttpClientError, IssuerUrl, JsonWebKeySetUrl,
+    RequestTokenError, StandardErrorResponse, reqwest,
 };
 
 type TokenError = RequestTokenError<
@@ -26,6 +28,17 @@ pub(crate) fn discovery_failure(
         "could not read the OpenID configuration of {} (from {}/.well-known/openid-configuration)",
         issuer.as_str(),
         issuer.as_str().trim_end_matches('/'),
+    )))
+}
+
+/// Fetching the issuer's signing keys again failed.
+pub(crate) fn key_set_failure(
+    url: &JsonWebKeySetUrl,
+    error: DiscoveryError<HttpClientError<reqwest::Error>>,
+) -> IdentityError {
+    IdentityError::Unavailable(anyhow!(error_chain(&error)).context(format!(
+        "could not fetch the signing keys from {}",
+        url.as_str()
     )))
 }
 

@@ -15,11 +15,14 @@ use openidconnect::core::{
 use openidconnect::{
     AuthType, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
     EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, JsonWebKeySetUrl, LocalizedClaim,
-    Nonce, PkceCodeChallenge, PkceCodeVerifier, Scope, SignatureVerificationError, reqwest,
+    Nonce, PkceCodeChallenge, PkceCodeVerifier, Scope, SignatureVerificationError,
+    TokenResponse as _, reqwest,
 };
 
 use crate::config::OidcConfig;
-use crate::errors::{discovery_failure, token_exchange_failure, verification_failure};
+use crate::errors::{
+    discovery_failure, key_set_failure, token_exchange_failure, verification_failure,
+};
 
 /// How long one request to the provider may take, connection included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -150,11 +153,7 @@ impl OidcProvider {
         );
         let fresh_keys = CoreJsonWebKeySet::fetch_async(&self.jwks_url, &self.http)
             .await
-            .map_err(|e| {
-                IdentityError::Unavailable(anyhow!(crate::errors::error_chain(&e)).context(
-                    format!("fetching the signing keys from {}", self.jwks_url.as_str()),
-                ))
-            })?;
+            .map_err(|e| key_set_failure(&self.jwks_url, e))?;
         self.replace_signing_keys(fresh_keys.clone());
         id_token
             .claims(&self.verifier(fresh_keys), nonce)
@@ -234,7 +233,6 @@ impl IdentityProvider for OidcProvider {
             .await
             .map_err(token_exchange_failure)?;
 
-        use openidconnect::TokenResponse as _;
         let id_token = token_response.id_token().ok_or_else(|| {
             IdentityError::Rejected("the provider's token response has no ID token".to_owned())
         })?;
@@ -289,4 +287,27 @@ fn unlocalized<T>(claim: Option<&LocalizedClaim<T>>) -> Option<&T> {
     claim
         .get(None)
         .or_else(|| claim.iter().next().map(|(_, value)| value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_goes_in_the_body_only_when_basic_auth_is_not_offered() {
+        use CoreClientAuthMethod::{ClientSecretBasic, ClientSecretPost, None as NoAuth};
+        assert!(matches!(auth_type_for(None), AuthType::BasicAuth));
+        assert!(matches!(
+            auth_type_for(Some(&vec![ClientSecretPost, ClientSecretBasic])),
+            AuthType::BasicAuth
+        ));
+        assert!(matches!(
+            auth_type_for(Some(&vec![NoAuth])),
+            AuthType::BasicAuth
+        ));
+        assert!(matches!(
+            auth_type_for(Some(&vec![ClientSecretPost])),
+            AuthType::RequestBody
+        ));
+    }
 }

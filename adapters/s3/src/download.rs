@@ -162,10 +162,8 @@ mod tests {
 
     #[test]
     fn quotes_newlines_and_paths_cannot_break_the_header() {
-        let header = content_disposition(
-            Disposition::Attachment,
-            "../../x\r\nSet-Cookie: a=b\";.png",
-        );
+        let header =
+            content_disposition(Disposition::Attachment, "../../x\r\nSet-Cookie: a=b\";.png");
         assert!(!header.contains('\r') && !header.contains('\n'));
         assert_eq!(header.matches('"').count(), 2, "{header}");
         assert!(header.starts_with("attachment; filename=\"x"), "{header}");

@@ -177,7 +177,10 @@ pub enum LocalUrlError {
         used: &'static str,
     },
     /// The request's `Content-Type` is not the signed one.
-    #[error("this upload was signed for Content-Type {signed}, not {sent:?}")]
+    #[error(
+        "this upload was signed for Content-Type {signed}, not {}",
+        .sent.as_deref().unwrap_or("a request without one")
+    )]
     WrongContentType {
         /// The signed type.
         signed: String,

@@ -357,7 +357,8 @@ fn canonical_header_name(name: &str) -> String {
 }
 
 fn status_of<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
-    err.raw_response().map(|response| response.status().as_u16())
+    err.raw_response()
+        .map(|response| response.status().as_u16())
 }
 
 /// Missing objects become [`StorageError::NotFound`]; network failures,

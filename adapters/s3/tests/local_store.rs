@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use bytes::Bytes;
 use common::{Downloaded, PNG, Refusal, Transport, unique_key};
@@ -132,6 +134,26 @@ impl Transport for Route {
 async fn upload_register_download_delete() {
     let (storage, _dir) = storage();
     common::upload_register_download_delete(&storage, &Route(storage.clone())).await;
+}
+
+#[tokio::test]
+async fn service_uploads_registers_downloads_and_deletes() {
+    let (storage, _dir) = storage();
+    common::service::service_uploads_registers_downloads_and_deletes(
+        Arc::new(storage.clone()),
+        &Route(storage),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn service_refuses_and_removes_a_file_that_is_not_its_type() {
+    let (storage, _dir) = storage();
+    common::service::service_refuses_and_removes_a_file_that_is_not_its_type(
+        Arc::new(storage.clone()),
+        &Route(storage),
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use common::{Downloaded, PNG, Refusal, Transport, unique_key};
 use mosaic_domain::MediaType;
@@ -159,6 +161,24 @@ fn query_param(url: &str, name: &str) -> Option<String> {
 #[tokio::test]
 async fn upload_register_download_delete() {
     common::upload_register_download_delete(&storage().await, &Http::new()).await;
+}
+
+#[tokio::test]
+async fn service_uploads_registers_downloads_and_deletes() {
+    common::service::service_uploads_registers_downloads_and_deletes(
+        Arc::new(storage().await),
+        &Http::new(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn service_refuses_and_removes_a_file_that_is_not_its_type() {
+    common::service::service_refuses_and_removes_a_file_that_is_not_its_type(
+        Arc::new(storage().await),
+        &Http::new(),
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -8,6 +8,8 @@
 
 #![allow(dead_code)] // each test binary uses a part of this module
 
+pub mod service;
+
 use async_trait::async_trait;
 use mosaic_domain::MediaType;
 use mosaic_ports::{ObjectStorage, PresignedRequest, StorageError};

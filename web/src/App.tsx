@@ -1,0 +1,35 @@
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { Layout } from './components/Layout';
+import { Loading } from './components/Loading';
+import { HomePage } from './pages/HomePage';
+import { LegacyPage } from './pages/LegacyPage';
+import { SignInPage } from './pages/SignInPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+// Pages a first visit never needs are loaded on demand to keep the first page small.
+const NewLegacyPage = lazy(() => import('./pages/NewLegacyPage'));
+const FindLegacyPage = lazy(() => import('./pages/FindLegacyPage'));
+const StoryPage = lazy(() => import('./pages/StoryPage'));
+const StoryEditorPage = lazy(() => import('./pages/StoryEditorPage'));
+
+/** The routes of the app, inside the common layout. */
+export function App() {
+  return (
+    <Layout>
+      <Suspense fallback={<Loading what="page" />}>
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route path="/legacies/new" element={<NewLegacyPage />} />
+          <Route path="/find" element={<FindLegacyPage />} />
+          <Route path="/legacies/:legacyId" element={<LegacyPage />} />
+          <Route path="/legacies/:legacyId/stories/new" element={<StoryEditorPage />} />
+          <Route path="/stories/:storyId" element={<StoryPage />} />
+          <Route path="/stories/:storyId/edit" element={<StoryEditorPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
+    </Layout>
+  );
+}

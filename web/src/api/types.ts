@@ -1,0 +1,16 @@
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type Me = Schemas['MeOut'];
+export type Legacy = Schemas['LegacyOut'];
+export type LegacyInput = Schemas['LegacyInput'];
+export type Member = Schemas['MemberOut'];
+export type Membership = Schemas['MembershipOut'];
+export type Role = Schemas['RoleDto'];
+export type Story = Schemas['StoryOut'];
+export type StoryInput = Schemas['StoryInput'];
+export type StoryCreate = Schemas['StoryCreate'];
+export type StoryPage = Schemas['StoryPage'];
+export type Revision = Schemas['RevisionOut'];
+export type Visibility = Schemas['VisibilityDto'];

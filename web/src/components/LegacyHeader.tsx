@@ -1,0 +1,26 @@
+import type { Legacy } from '../api/types';
+import { lifeSpan } from '../format';
+import { ROLE_LABEL } from '../roles';
+import { JoinButton } from './JoinButton';
+import { Markdown } from './Markdown';
+import { PageTitle } from './PageTitle';
+
+/** Name, dates, biography, and the visitor's place in the legacy. */
+export function LegacyHeader({ legacy }: { legacy: Legacy }) {
+  const span = lifeSpan(legacy.birth_date, legacy.death_date);
+  return (
+    <header className="legacy-header">
+      <PageTitle documentTitle={legacy.name}>{legacy.name}</PageTitle>
+      {span ? <p className="life-span">{span}</p> : null}
+      {legacy.biography ? <Markdown source={legacy.biography} className="biography" /> : null}
+      <p className="legacy-role">
+        {legacy.my_role ? (
+          <span className={`badge role-${legacy.my_role}`}>
+            {legacy.my_role === 'pending' ? ROLE_LABEL.pending : `You are ${ROLE_LABEL[legacy.my_role].toLowerCase()}`}
+          </span>
+        ) : null}
+        <JoinButton legacy={legacy} />
+      </p>
+    </header>
+  );
+}

@@ -1,0 +1,30 @@
+import { Link } from 'react-router-dom';
+
+/** The sections of a legacy page. */
+export type LegacyTab = 'stories' | 'members' | 'media';
+
+const TAB_LABEL: Record<LegacyTab, string> = {
+  stories: 'Stories',
+  members: 'Members',
+  media: 'Photos & videos',
+};
+
+/**
+ * Links to the sections of a legacy page (`?tab=`), so each section has its
+ * own address and the browser's back button works.
+ */
+export function LegacyTabs({ tabs, current }: { tabs: LegacyTab[]; current: LegacyTab }) {
+  return (
+    <nav aria-label="Legacy sections" className="tabs">
+      <ul>
+        {tabs.map((tab) => (
+          <li key={tab}>
+            <Link to={tab === 'stories' ? '?' : `?tab=${tab}`} aria-current={tab === current ? 'page' : undefined} replace>
+              {TAB_LABEL[tab]}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,61 @@
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useMe, useRedeemSignInLink } from '../api/me';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { PageTitle } from '../components/PageTitle';
+
+/**
+ * `/sign-in?token=…` from a one-time link. The token is only used when the
+ * person presses the button: link previews in mail apps open the page too,
+ * and must not use the link up.
+ */
+export function SignInPage() {
+  const [params] = useSearchParams();
+  const token = params.get('token');
+  const me = useMe();
+  const redeem = useRedeemSignInLink();
+  const navigate = useNavigate();
+
+  if (token) {
+    return (
+      <section className="narrow">
+        <PageTitle documentTitle="Sign in">Sign in to Mosaic Life</PageTitle>
+        <p>You opened a sign-in link. Press the button to sign in on this device.</p>
+        <button
+          type="button"
+          className="button"
+          disabled={redeem.isPending}
+          onClick={() => redeem.mutate(token, { onSuccess: () => navigate('/', { replace: true }) })}
+        >
+          {redeem.isPending ? 'Signing in…' : 'Sign in'}
+        </button>
+        {redeem.isError ? (
+          <ErrorMessage
+            title="This link did not work."
+            error={redeem.error}
+          />
+        ) : null}
+        {redeem.isError ? <p>Links work once and expire after a while. Ask for a new one.</p> : null}
+      </section>
+    );
+  }
+
+  return (
+    <section className="narrow">
+      <PageTitle documentTitle="Sign in">Sign in to Mosaic Life</PageTitle>
+      {me.data ? (
+        <p>
+          You are signed in as <strong>{me.data.name}</strong>. <Link to="/">Go to your legacies</Link>.
+        </p>
+      ) : null}
+      <p>Mosaic Life signs you in with a one-time link, so there is no password to remember.</p>
+      <ul>
+        <li>
+          If someone set up Mosaic Life for your family, ask them for a sign-in link. They can make one with{' '}
+          <code>mosaic-admin login-link --email you@example.com --create --name "Your Name"</code>.
+        </li>
+        <li>If you just started the server for the first time, it printed a sign-in link for the first account.</li>
+      </ul>
+      <p>Open the link on this device, then press “Sign in”.</p>
+    </section>
+  );
+}

@@ -2,6 +2,7 @@
 //! contract in MUST/SHOULD terms; the contract suite holds every adapter to
 //! these words.
 
+mod health;
 mod legacies;
 mod media;
 mod memberships;
@@ -9,6 +10,7 @@ mod sessions;
 mod stories;
 mod users;
 
+pub use health::StoreHealth;
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
 pub use memberships::{MemberEntry, MembershipRepo};
@@ -16,6 +18,8 @@ pub use sessions::{SessionRepo, SignInLink};
 pub use stories::StoryRepo;
 pub use users::UserRepo;
 
+#[cfg(feature = "mock")]
+pub use health::MockStoreHealth;
 #[cfg(feature = "mock")]
 pub use legacies::MockLegacyRepo;
 #[cfg(feature = "mock")]

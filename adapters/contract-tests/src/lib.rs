@@ -1,0 +1,174 @@
+//! # mosaic-contract-tests
+//!
+//! The persistence ports of `mosaic-ports` say what every adapter MUST do;
+//! this crate checks it. Each module holds one generic async function per
+//! behaviour (`pub async fn duplicate_email_is_email_taken<S: Store>(store: &S)`),
+//! and [`contract_tests!`] expands the whole list into one `#[tokio::test]`
+//! per behaviour in an adapter's test binary, each on a fresh store from the
+//! adapter's [`Fixture`]:
+//!
+//! ```ignore
+//! struct Fresh { store: SqliteStore, _dir: tempfile::TempDir }
+//! impl mosaic_contract_tests::Fixture for Fresh { /* setup, store, teardown */ }
+//! mosaic_contract_tests::contract_tests!(Fresh);
+//! ```
+//!
+//! The list of behaviours is written once, in [`contract_tests!`], so both
+//! adapters always run the same suite.
+
+pub mod data;
+pub mod health;
+pub mod legacies;
+pub mod media;
+pub mod memberships;
+pub mod sessions;
+pub mod stories;
+pub mod users;
+
+use std::future::Future;
+
+use mosaic_ports::{
+    LegacyRepo, MediaRepo, MembershipRepo, SessionRepo, StoreHealth, StoryRepo, UserRepo,
+};
+
+/// A store implementing every persistence port: what both adapters are.
+pub trait Store:
+    UserRepo + LegacyRepo + MembershipRepo + StoryRepo + MediaRepo + SessionRepo + StoreHealth
+{
+}
+
+impl<T> Store for T where
+    T: UserRepo + LegacyRepo + MembershipRepo + StoryRepo + MediaRepo + SessionRepo + StoreHealth
+{
+}
+
+/// How an adapter's tests get a fresh, empty, migrated store for one test
+/// and clean up after it.
+pub trait Fixture: Sized + Send {
+    /// The adapter's store.
+    type Store: Store;
+
+    /// A new store that no other test uses.
+    fn setup() -> impl Future<Output = Self> + Send;
+
+    /// The store under test.
+    fn store(&self) -> &Self::Store;
+
+    /// Releases what `setup` made (a database, a file).
+    fn teardown(self) -> impl Future<Output = ()> + Send;
+}
+
+/// Expands to one `#[tokio::test]` per contract behaviour, grouped in one
+/// module per port, each running on a fresh store from `$fixture` (a type
+/// implementing [`Fixture`], in scope where the macro is called).
+#[macro_export]
+macro_rules! contract_tests {
+    ($fixture:ty) => {
+        $crate::__contract_cases! { $fixture;
+            health {
+                ping_answers,
+            }
+            users {
+                created_user_reads_back_equal,
+                unknown_user_is_not_found,
+                duplicate_email_is_email_taken,
+                duplicate_id_is_conflict,
+                user_is_found_by_email,
+                identity_link_is_idempotent_and_finds_the_user,
+                identity_of_another_user_is_conflict,
+                identity_of_unknown_user_is_not_found,
+                update_user_replaces_fields,
+                update_unknown_user_is_not_found,
+                update_to_taken_email_is_email_taken,
+                users_page_newest_first_and_count,
+            }
+            legacies {
+                legacy_is_created_with_its_creator,
+                legacy_with_unknown_creator_is_not_found_and_writes_nothing,
+                duplicate_legacy_id_is_conflict_and_writes_nothing,
+                unknown_legacy_is_not_found,
+                update_legacy_returns_the_stored_legacy,
+                delete_legacy_removes_everything_and_returns_media_keys,
+                delete_unknown_legacy_is_not_found,
+                legacies_of_user_carry_roles_and_page,
+                search_is_case_insensitive_and_pages,
+                search_wildcards_are_literal,
+            }
+            memberships {
+                membership_reads_back,
+                missing_membership_is_none,
+                second_membership_is_already_member,
+                membership_of_unknown_legacy_or_user_is_not_found,
+                concurrent_joins_exactly_one_wins,
+                set_role_changes_role,
+                set_role_of_unknown_membership_is_not_found,
+                creator_is_never_demoted_or_removed_directly,
+                second_creator_is_refused,
+                remove_membership_deletes_it,
+                remove_unknown_membership_is_not_found,
+                transfer_creator_moves_role_and_created_by,
+                transfer_to_non_member_changes_nothing,
+                transfer_from_non_creator_changes_nothing,
+                members_list_creator_first_and_pending_on_request,
+            }
+            stories {
+                created_story_reads_back_equal,
+                story_of_unknown_legacy_or_author_is_not_found,
+                duplicate_story_id_is_conflict,
+                unknown_story_is_not_found,
+                pages_cover_every_story_once_with_timestamp_ties,
+                list_visibility_for_every_role,
+                pages_are_full_when_hidden_stories_exist,
+                deleted_stories_are_not_listed_and_can_be_restored,
+                updates_keep_revisions_newest_first,
+                update_of_deleted_or_unknown_story_is_not_found,
+                revision_of_another_story_is_not_found,
+                restoring_a_revision_keeps_the_replaced_version,
+                concurrent_updates_both_leave_a_revision,
+                purge_removes_only_stories_deleted_before,
+            }
+            media {
+                created_media_reads_back_equal,
+                duplicate_media_id_or_key_is_conflict,
+                media_of_unknown_uploader_or_legacy_is_not_found,
+                unknown_media_is_not_found,
+                delete_media_returns_the_record,
+                media_list_follows_scope_and_pages,
+                media_bytes_are_summed_per_uploader,
+            }
+            sessions {
+                session_reads_back_by_token_hash,
+                session_of_unknown_user_is_not_found,
+                revoke_keeps_the_first_time,
+                revoke_unknown_session_is_not_found,
+                revoke_user_sessions_counts_live_ones,
+                purge_removes_expired_and_revoked_sessions,
+                sign_in_link_works_once,
+                expired_or_unknown_sign_in_link_is_none,
+                concurrent_sign_in_link_use_succeeds_once,
+                sign_in_link_of_unknown_user_is_not_found,
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __contract_cases {
+    ($fixture:ty; $($module:ident { $($case:ident),* $(,)? })*) => {
+        $(
+            mod $module {
+                #[allow(unused_imports)]
+                use super::*;
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $case() {
+                        let fixture = <$fixture as $crate::Fixture>::setup().await;
+                        $crate::$module::$case($crate::Fixture::store(&fixture)).await;
+                        $crate::Fixture::teardown(fixture).await;
+                    }
+                )*
+            }
+        )*
+    };
+}

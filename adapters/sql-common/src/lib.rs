@@ -1,0 +1,44 @@
+//! # mosaic-sql-common
+//!
+//! What the SQLite and Postgres adapters share, so that the two differ only
+//! in their SQL and in how they connect:
+//!
+//! - [`Timestamp`]: one timestamp type with an encoding for each database
+//!   (`timestamptz` / unix microseconds);
+//! - `rows`: the rows both databases return and their validated conversion
+//!   into domain values (bad data becomes `RepoError::Internal`, not a panic);
+//! - [`write_error`] / [`read_error`]: database errors into the ports'
+//!   business errors;
+//! - [`impl_repositories!`]: the body of every repository method, expanded
+//!   into each adapter over its [`Statements`];
+//! - [`StoreOptions`], [`MigrationMode`], [`StoreError`] and the schema
+//!   version decision both stores make when they connect.
+//!
+//! This crate is internal to the workspace (`publish = false`).
+
+mod errors;
+mod paging;
+mod repositories;
+pub mod rows;
+mod schema;
+mod statements;
+mod timestamp;
+
+pub use errors::{OnUnique, conflict, is_unavailable, read_error, unique_target, write_error};
+pub use paging::{contains_pattern, fetch_limit, keyset_bound};
+pub use rows::{non_negative, stored_size};
+pub use schema::{MigrationMode, StoreError, StoreOptions, latest_known_version, schema_decision};
+pub use statements::Statements;
+pub use timestamp::Timestamp;
+
+/// What [`impl_repositories!`] expands to refers to, so that adapters need
+/// not depend on each of these crates by the same name.
+#[doc(hidden)]
+pub mod __private {
+    pub use async_trait;
+    pub use mosaic_domain as domain;
+    pub use mosaic_ports as ports;
+    pub use sqlx;
+    pub use time;
+    pub use uuid;
+}

@@ -1,0 +1,59 @@
+//! Keyset pagination and search patterns, the same for both dialects.
+
+use mosaic_domain::{PageRequest, SearchQuery};
+use time::macros::datetime;
+use uuid::Uuid;
+
+use crate::Timestamp;
+
+/// The `(created_at, id)` a page's rows must be below. The first page has no
+/// cursor; it gets a bound above every real row, so that one SQL statement
+/// (and one index range scan) serves every page.
+pub fn keyset_bound(page: &PageRequest) -> (Timestamp, Uuid) {
+    match page.cursor() {
+        Some(cursor) => (Timestamp(cursor.created_at), cursor.id),
+        None => (
+            Timestamp(datetime!(9999-12-31 23:59:59.999999 UTC)),
+            Uuid::max(),
+        ),
+    }
+}
+
+/// The SQL `LIMIT`: one row more than the page, see `Page::from_overfetch`.
+pub fn fetch_limit(page: &PageRequest) -> i64 {
+    i64::from(page.fetch_limit())
+}
+
+/// A `LIKE` pattern matching names that contain `query`, with `%`, `_` and
+/// the escape character `\` in the query taken literally (statements say
+/// `ESCAPE '\'`).
+pub fn contains_pattern(query: &SearchQuery) -> String {
+    let mut pattern = String::with_capacity(query.as_str().len() + 2);
+    pattern.push('%');
+    for c in query.as_str().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_in_a_search_are_literal() {
+        let query = SearchQuery::new(r"50%_a\b").unwrap();
+        assert_eq!(contains_pattern(&query), r"%50\%\_a\\b%");
+    }
+
+    #[test]
+    fn first_page_bound_is_above_any_cursor() {
+        let (at, id) = keyset_bound(&PageRequest::first());
+        assert_eq!(id, Uuid::max());
+        assert!(at.0 > time::OffsetDateTime::now_utc());
+    }
+}

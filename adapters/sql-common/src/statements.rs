@@ -1,0 +1,115 @@
+//! The SQL of one dialect: every statement the repositories run.
+//!
+//! Both adapters fill this struct with their own SQL; the repository code in
+//! [`impl_repositories!`](crate::impl_repositories) binds the same parameters
+//! in the same order for both, so the numbering (`$1` on Postgres, `?1` on
+//! SQLite) must match the comment on each field.
+
+/// Every statement, in one SQL dialect. Columns selected for a row type are
+/// the fields of that row type in `rows.rs`.
+#[derive(Debug)]
+pub struct Statements {
+    /// A trivial query proving the database answers.
+    pub ping: &'static str,
+
+    /// Insert a user: id, email, name, avatar_url, is_admin, disabled, created_at, updated_at.
+    pub insert_user: &'static str,
+    /// User row by id (1).
+    pub select_user: &'static str,
+    /// User row by e-mail (1).
+    pub select_user_by_email: &'static str,
+    /// User row by identity: issuer (1), subject (2).
+    pub select_user_by_identity: &'static str,
+    /// Link an identity (issuer 1, subject 2, user 3); returns the `user_id`
+    /// the identity is linked to afterwards (the existing one on conflict).
+    pub upsert_identity: &'static str,
+    /// Update a user by id (1): email 2, name 3, avatar_url 4, is_admin 5, disabled 6, updated_at 7.
+    pub update_user: &'static str,
+    /// User rows below the keyset (created_at 1, id 2), newest first, limit 3.
+    pub list_users: &'static str,
+    /// Number of users, as a 64-bit integer.
+    pub count_users: &'static str,
+
+    /// Insert a legacy: id, name, birth_date, death_date, biography, created_by, created_at, updated_at.
+    pub insert_legacy: &'static str,
+    /// Legacy row by id (1).
+    pub select_legacy: &'static str,
+    /// Update a legacy by id (1): name 2, birth 3, death 4, biography 5, updated_at 6; returns the row.
+    pub update_legacy: &'static str,
+    /// Lock the legacy row (1) for a cascade delete; returns its id.
+    pub lock_legacy: &'static str,
+    /// Delete the media records of a legacy (1); returns their `storage_key`.
+    pub delete_media_of_legacy: &'static str,
+    /// Delete a legacy (1); memberships, stories and revisions cascade.
+    pub delete_legacy: &'static str,
+    /// Legacy rows with `role` of user (1) below the keyset (2, 3), limit 4.
+    pub list_legacies_of_user: &'static str,
+    /// Legacy rows whose name matches the pattern (1) below the keyset (2, 3), limit 4.
+    pub search_legacies: &'static str,
+
+    /// Insert a membership: legacy_id, user_id, role, joined_at.
+    pub insert_membership: &'static str,
+    /// Membership row by legacy (1) and user (2).
+    pub select_membership: &'static str,
+    /// Set the role (3) of legacy (1), user (2) unless that member is the creator.
+    pub update_role: &'static str,
+    /// Delete the membership of legacy (1), user (2) unless it is the creator's.
+    pub delete_membership: &'static str,
+    /// Demote the creator: legacy 1, user 2, new role 3; only if user 2 is creator.
+    pub demote_creator: &'static str,
+    /// Promote legacy 1, user 2 to creator; only if an approved non-creator member.
+    pub promote_to_creator: &'static str,
+    /// Set `created_by` of legacy 1 to user 2.
+    pub set_legacy_creator: &'static str,
+    /// Member entry rows of legacy (1), pending included when (2), creator first.
+    pub list_members: &'static str,
+
+    /// Insert a story: id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at.
+    pub insert_story: &'static str,
+    /// Story row by id (1).
+    pub select_story: &'static str,
+    /// Story rows of legacy (1) not deleted, admitted by the scope (private 2,
+    /// personal author 3), below the keyset (4, 5), newest first, limit 6.
+    pub list_stories: &'static str,
+    /// Title, content, visibility of a live story (1), locked against concurrent edits.
+    pub select_story_version_for_update: &'static str,
+    /// Insert a revision: id, story_id, title, content, visibility, replaced_at.
+    pub insert_revision: &'static str,
+    /// Write a story (1): title 2, content 3, visibility 4, updated_at 5; returns the row.
+    pub update_story: &'static str,
+    /// Set `deleted_at` (2) of story (1); returns the row.
+    pub set_story_deleted: &'static str,
+    /// Revision rows of story (1), newest first.
+    pub list_revisions: &'static str,
+    /// Revision row by story (1) and id (2).
+    pub select_revision: &'static str,
+    /// Delete stories deleted before (1); revisions cascade.
+    pub purge_deleted_stories: &'static str,
+
+    /// Insert a media record: id, uploaded_by, legacy_id, storage_key, file_name, media_type, size_bytes, created_at.
+    pub insert_media: &'static str,
+    /// Media row by id (1).
+    pub select_media: &'static str,
+    /// Media rows of legacy (1) admitted by the scope (all 2, uploader 3),
+    /// below the keyset (4, 5), newest first, limit 6.
+    pub list_media: &'static str,
+    /// Delete the media record (1); returns the row.
+    pub delete_media: &'static str,
+    /// Sum of `size_bytes` of user (1) as a 64-bit integer, 0 when none.
+    pub media_bytes_of_user: &'static str,
+
+    /// Insert a session: id, user_id, token_hash, created_at, expires_at, revoked_at.
+    pub insert_session: &'static str,
+    /// Session row by token hash (1).
+    pub select_session_by_token: &'static str,
+    /// Revoke session (1) at (2), keeping an earlier revocation.
+    pub revoke_session: &'static str,
+    /// Revoke every live session of user (1) at (2).
+    pub revoke_user_sessions: &'static str,
+    /// Delete sessions expired or revoked before (1).
+    pub purge_sessions: &'static str,
+    /// Insert a sign-in link: token_hash, user_id, created_at, expires_at.
+    pub insert_sign_in_link: &'static str,
+    /// Delete the link (1) if not expired at (2); returns its `user_id`.
+    pub consume_sign_in_link: &'static str,
+}

@@ -24,7 +24,12 @@ impl CurrentUser {
 
 /// A signed-in user: the `mosaic_session` cookie must name a live session.
 #[derive(Debug, SecurityScheme)]
-#[oai(ty = "api_key", key_name = "mosaic_session", key_in = "cookie", checker = "resolve_session")]
+#[oai(
+    ty = "api_key",
+    key_name = "mosaic_session",
+    key_in = "cookie",
+    checker = "resolve_session"
+)]
 pub struct SignedIn(pub CurrentUser);
 
 async fn resolve_session(req: &Request, key: ApiKey) -> Option<CurrentUser> {

@@ -179,7 +179,10 @@ pub struct LegacyPage {
 impl LegacyPage {
     /// Converts a domain page.
     pub fn from_page<T: Into<LegacyOut>>(page: Page<T>) -> Self {
-        Self { next_cursor: page.next.map(|c| c.encode()), items: page.items.into_iter().map(Into::into).collect() }
+        Self {
+            next_cursor: page.next.map(|c| c.encode()),
+            items: page.items.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -200,7 +203,12 @@ pub struct MembershipOut {
 
 impl From<Membership> for MembershipOut {
     fn from(m: Membership) -> Self {
-        Self { legacy_id: m.legacy_id.as_uuid(), user_id: m.user_id.as_uuid(), role: m.role.into(), joined_at: m.joined_at }
+        Self {
+            legacy_id: m.legacy_id.as_uuid(),
+            user_id: m.user_id.as_uuid(),
+            role: m.role.into(),
+            joined_at: m.joined_at,
+        }
     }
 }
 
@@ -282,7 +290,12 @@ pub struct StoryCreate {
 impl StoryCreate {
     /// Splits into the legacy and the validated draft.
     pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, StoryDraft)> {
-        let draft = StoryInput { title: self.title, content: self.content, visibility: self.visibility }.parse()?;
+        let draft = StoryInput {
+            title: self.title,
+            content: self.content,
+            visibility: self.visibility,
+        }
+        .parse()?;
         Ok((mosaic_domain::LegacyId::from_uuid(self.legacy_id), draft))
     }
 }
@@ -337,7 +350,10 @@ pub struct StoryPage {
 
 impl From<Page<Story>> for StoryPage {
     fn from(page: Page<Story>) -> Self {
-        Self { next_cursor: page.next.map(|c| c.encode()), items: page.items.into_iter().map(Into::into).collect() }
+        Self {
+            next_cursor: page.next.map(|c| c.encode()),
+            items: page.items.into_iter().map(Into::into).collect(),
+        }
     }
 }
 

@@ -33,7 +33,13 @@ pub struct ErrorDetail {
 impl ErrorBody {
     /// An error body without details.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { error: ErrorDetail { code: code.to_owned(), message: message.into(), details: None } }
+        Self {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: message.into(),
+                details: None,
+            },
+        }
     }
 }
 
@@ -86,14 +92,20 @@ impl ApiError {
     /// 429 with the seconds to wait.
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
         Self::TooManyRequests(
-            Json(ErrorBody::new("RATE_LIMITED", format!("too many requests; try again in {retry_after_secs} s"))),
+            Json(ErrorBody::new(
+                "RATE_LIMITED",
+                format!("too many requests; try again in {retry_after_secs} s"),
+            )),
             retry_after_secs,
         )
     }
 
     /// 401 for a missing or dead session.
     pub fn unauthorized() -> Self {
-        Self::Unauthorized(Json(ErrorBody::new("UNAUTHORIZED", "you need to sign in to do this")))
+        Self::Unauthorized(Json(ErrorBody::new(
+            "UNAUTHORIZED",
+            "you need to sign in to do this",
+        )))
     }
 }
 
@@ -123,7 +135,9 @@ impl From<ServiceError> for ApiError {
                 Self::NotFound(Json(body))
             }
             ServiceError::Unauthenticated => Self::unauthorized(),
-            ServiceError::Forbidden(_) => Self::Forbidden(Json(ErrorBody::new("FORBIDDEN", message))),
+            ServiceError::Forbidden(_) => {
+                Self::Forbidden(Json(ErrorBody::new("FORBIDDEN", message)))
+            }
             ServiceError::Invalid(validation) => Self::invalid(validation),
             ServiceError::Membership(MembershipError::RoleNotAssignable) => {
                 Self::Unprocessable(Json(ErrorBody::new("ROLE_NOT_ASSIGNABLE", message)))
@@ -132,9 +146,14 @@ impl From<ServiceError> for ApiError {
                 Self::Conflict(Json(ErrorBody::new(membership_code(membership), message)))
             }
             ServiceError::Conflict(_) => Self::Conflict(Json(ErrorBody::new("CONFLICT", message))),
-            ServiceError::QuotaExceeded { quota_bytes, used_bytes } => {
+            ServiceError::QuotaExceeded {
+                quota_bytes,
+                used_bytes,
+            } => {
                 let mut body = ErrorBody::new("QUOTA_EXCEEDED", message);
-                body.error.details = Some(serde_json::json!({ "quota_bytes": quota_bytes, "used_bytes": used_bytes }));
+                body.error.details = Some(
+                    serde_json::json!({ "quota_bytes": quota_bytes, "used_bytes": used_bytes }),
+                );
                 Self::PayloadTooLarge(Json(body))
             }
             ServiceError::Unavailable(source) => {
@@ -143,7 +162,10 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Internal(source) => {
                 tracing::error!(error = ?source, "internal error");
-                Self::Internal(Json(ErrorBody::new("INTERNAL", "something went wrong on our side; it has been logged")))
+                Self::Internal(Json(ErrorBody::new(
+                    "INTERNAL",
+                    "something went wrong on our side; it has been logged",
+                )))
             }
         }
     }
@@ -194,7 +216,8 @@ pub fn framework_error_response(err: poem::Error) -> poem::Response {
 
 /// A response with the error body, for code outside poem-openapi handlers.
 pub fn json_error(status: StatusCode, code: &str, message: &str) -> poem::Response {
-    let body = serde_json::json!({ "error": { "code": code, "message": message, "details": null } });
+    let body =
+        serde_json::json!({ "error": { "code": code, "message": message, "details": null } });
     poem::Response::builder()
         .status(status)
         .content_type("application/json; charset=utf-8")

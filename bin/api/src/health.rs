@@ -11,7 +11,9 @@ use crate::state::AppState;
 /// `GET /health`: the process is up.
 #[handler]
 pub fn health() -> Response {
-    Response::builder().content_type("application/json").body(r#"{"status":"ok"}"#)
+    Response::builder()
+        .content_type("application/json")
+        .body(r#"{"status":"ok"}"#)
 }
 
 /// `GET /ready`: the database answers a query; 503 with the error body
@@ -19,10 +21,16 @@ pub fn health() -> Response {
 #[handler]
 pub async fn ready(state: Data<&AppState>) -> Response {
     match state.readiness.check().await {
-        Ok(()) => Response::builder().content_type("application/json").body(r#"{"status":"ready"}"#),
+        Ok(()) => Response::builder()
+            .content_type("application/json")
+            .body(r#"{"status":"ready"}"#),
         Err(reason) => {
             tracing::warn!(reason, "readiness check failed");
-            json_error(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", "the database is not reachable")
+            json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "the database is not reachable",
+            )
         }
     }
 }
@@ -31,5 +39,7 @@ pub async fn ready(state: Data<&AppState>) -> Response {
 #[handler]
 pub fn metrics(state: Data<&AppState>) -> Response {
     let body = state.metrics.render(&state.readiness.pool_gauges());
-    Response::builder().content_type("text/plain; version=0.0.4").body(body)
+    Response::builder()
+        .content_type("text/plain; version=0.0.4")
+        .body(body)
 }

@@ -19,6 +19,7 @@ pub mod middleware;
 pub mod rate_limit;
 pub mod startup;
 pub mod state;
+pub mod wiring;
 
 pub use startup::{Application, openapi_json, routes};
 pub use state::{AppState, Readiness};

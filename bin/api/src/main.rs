@@ -1,2 +1,68 @@
-//! `mosaic-api`: reads the configuration and runs the server.
-fn main() {}
+//! `mosaic-api`: reads the configuration, opens the database and media
+//! store, prints a sign-in link on the very first start, and serves until
+//! Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use mosaic_api::Application;
+use mosaic_api::wiring::{app_state, first_start_sign_in};
+use mosaic_config::{Config, LogFormat, Runtime};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("mosaic-api: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(config.log_format);
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %err, "mosaic-api stopped");
+            eprintln!("mosaic-api: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let runtime = Runtime::open(&config).await?;
+    tracing::info!(database = runtime.database.kind(), data_dir = %config.data_dir.display(), "storage ready");
+    if let Some(url) = first_start_sign_in(&runtime, &config).await? {
+        // Printed, not only logged: this is how the first person gets in.
+        println!(
+            "\nWelcome to Mosaic Life. Sign in as the first administrator ({}) with this one-time link (valid 15 minutes):\n\n    {url}\n",
+            config.first_admin_email
+        );
+    }
+    let app = Application::bind(
+        &config.bind,
+        app_state(&runtime, &config),
+        config.web_dir.clone(),
+    )
+    .await?;
+    tracing::info!(address = %app.address(), public_url = %config.public_url, "listening");
+    app.run_until_stopped().await?;
+    runtime.database.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_env("MOSAIC_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        LogFormat::Text => builder.init(),
+    }
+}

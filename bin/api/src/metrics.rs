@@ -28,8 +28,13 @@ impl Metrics {
     /// Records one finished request.
     pub fn record(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
-        let mut series = self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let entry = series.entry((route.to_owned(), method.to_owned(), status)).or_default();
+        let mut series = self
+            .series
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = series
+            .entry((route.to_owned(), method.to_owned(), status))
+            .or_default();
         entry.count += 1;
         entry.sum_seconds += seconds;
         for (bucket, bound) in entry.buckets.iter_mut().zip(BUCKETS) {
@@ -41,23 +46,48 @@ impl Metrics {
 
     /// The Prometheus text exposition, with extra gauges appended.
     pub fn render(&self, gauges: &[(&'static str, u64)]) -> String {
-        let series = self.series.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let series = self
+            .series
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
         let mut out = String::new();
-        out.push_str("# HELP mosaic_http_requests_total HTTP requests by route, method and status.\n");
+        out.push_str(
+            "# HELP mosaic_http_requests_total HTTP requests by route, method and status.\n",
+        );
         out.push_str("# TYPE mosaic_http_requests_total counter\n");
         for ((route, method, status), s) in &series {
-            let _ = writeln!(out, "mosaic_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "mosaic_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {}",
+                s.count
+            );
         }
         out.push_str("# HELP mosaic_http_request_duration_seconds HTTP request latency.\n");
         out.push_str("# TYPE mosaic_http_request_duration_seconds histogram\n");
         for ((route, method, status), s) in &series {
             let labels = format!("route=\"{route}\",method=\"{method}\",status=\"{status}\"");
             for (bound, count) in BUCKETS.iter().zip(s.buckets) {
-                let _ = writeln!(out, "mosaic_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}");
+                let _ = writeln!(
+                    out,
+                    "mosaic_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}"
+                );
             }
-            let _ = writeln!(out, "mosaic_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-            let _ = writeln!(out, "mosaic_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
-            let _ = writeln!(out, "mosaic_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "mosaic_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
+            let _ = writeln!(
+                out,
+                "mosaic_http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "mosaic_http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
         }
         for (name, value) in gauges {
             let _ = writeln!(out, "# TYPE {name} gauge\n{name} {value}");
@@ -75,7 +105,9 @@ mod tests {
         let metrics = Metrics::default();
         metrics.record("get_story", "GET", 200, Duration::from_millis(3));
         let text = metrics.render(&[("mosaic_db_pool_size", 5)]);
-        assert!(text.contains("mosaic_http_requests_total{route=\"get_story\",method=\"GET\",status=\"200\"} 1"));
+        assert!(text.contains(
+            "mosaic_http_requests_total{route=\"get_story\",method=\"GET\",status=\"200\"} 1"
+        ));
         assert!(text.contains("le=\"0.0025\"} 0"));
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("mosaic_db_pool_size 5"));

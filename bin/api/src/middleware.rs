@@ -19,24 +19,35 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// sane token, a new UUID otherwise), runs it inside a tracing span that
 /// carries the id so every log line of the request has it, logs one line
 /// when it ends, records metrics, and returns the id in the response.
-pub async fn observe<E: Endpoint>(next: E, req: Request, metrics: &Metrics) -> poem::Result<Response> {
+pub async fn observe<E: Endpoint>(
+    next: E,
+    req: Request,
+    metrics: &Metrics,
+) -> poem::Result<Response> {
     let request_id = req
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| Uuid::new_v4().to_string());
     let method = req.method().clone();
     let path = loggable_path(req.uri().path());
-    let span = tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
+    let span =
+        tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
     let started = Instant::now();
 
     let mut response = next.get_response(req).instrument(span.clone()).await;
 
     let elapsed = started.elapsed();
     let status = response.status();
-    let route = response.data::<OperationId>().map_or_else(|| route_label(&path), |id| id.0.to_owned());
+    let route = response
+        .data::<OperationId>()
+        .map_or_else(|| route_label(&path), |id| id.0.to_owned());
     metrics.record(&route, method.as_str(), status.as_u16(), elapsed);
     span.in_scope(|| {
         tracing::info!(status = status.as_u16(), route = %route, latency_ms = elapsed.as_secs_f64() * 1000.0, "request finished");
@@ -56,8 +67,10 @@ fn loggable_path(path: &str) -> String {
 /// A bounded label for requests that are not API operations.
 fn route_label(path: &str) -> String {
     match path {
-        "/health" | "/ready" | "/metrics" | "/openapi.json" => path.trim_start_matches('/').to_owned(),
-        p if p.starts_with("/api/") => "api_unmatched".to_owned(),
+        "/health" | "/ready" | "/metrics" | "/openapi.json" => {
+            path.trim_start_matches('/').to_owned()
+        }
+        p if p.starts_with("/api/") => "api".to_owned(),
         p if p.starts_with("/docs") => "docs".to_owned(),
         _ => "web".to_owned(),
     }
@@ -87,9 +100,16 @@ fn check_same_origin(req: &Request) -> Result<(), &'static str> {
         return Err("cross-site requests cannot change anything");
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().map_err(|_| "the Origin header is not valid")?;
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest.trim_end_matches('/'));
+        let origin = origin
+            .to_str()
+            .map_err(|_| "the Origin header is not valid")?;
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.trim_end_matches('/'));
         if origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host) {
             return Err("requests from another site cannot change anything");
         }
@@ -97,7 +117,11 @@ fn check_same_origin(req: &Request) -> Result<(), &'static str> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("application/json"));
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
     if json || headers.contains_key("x-requested-with") {
         Ok(())
     } else {
@@ -107,8 +131,18 @@ fn check_same_origin(req: &Request) -> Result<(), &'static str> {
 
 /// Refuses bodies over `limit` bytes with 413, whether or not the client
 /// declared a `Content-Length`.
-pub async fn body_limit<E: Endpoint>(next: E, mut req: Request, limit: usize) -> poem::Result<Response> {
-    let too_large = || json_error(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body is too large");
+pub async fn body_limit<E: Endpoint>(
+    next: E,
+    mut req: Request,
+    limit: usize,
+) -> poem::Result<Response> {
+    let too_large = || {
+        json_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is too large",
+        )
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -122,7 +156,11 @@ pub async fn body_limit<E: Endpoint>(next: E, mut req: Request, limit: usize) ->
             Ok(bytes) => req.set_body(bytes),
             Err(poem::error::ReadBodyError::PayloadTooLarge) => return Ok(too_large()),
             Err(other) => {
-                return Ok(json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("the request body could not be read: {other}")));
+                return Ok(json_error(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    &format!("the request body could not be read: {other}"),
+                ));
             }
         }
     }

@@ -25,7 +25,10 @@ pub struct RateLimitSettings {
 
 impl Default for RateLimitSettings {
     fn default() -> Self {
-        Self { stories_per_minute: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN), sign_ins_per_minute: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN) }
+        Self {
+            stories_per_minute: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
+            sign_ins_per_minute: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
+        }
     }
 }
 
@@ -84,6 +87,9 @@ mod tests {
         }
         let wait = limits.check_story_creation(user).unwrap_err();
         assert!((1..=60).contains(&wait), "{wait}");
-        assert_eq!(limits.check_story_creation(UserId::from_uuid(Uuid::from_u128(2))), Ok(()));
+        assert_eq!(
+            limits.check_story_creation(UserId::from_uuid(Uuid::from_u128(2))),
+            Ok(())
+        );
     }
 }

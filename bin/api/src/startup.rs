@@ -13,9 +13,9 @@ use poem::{Endpoint, EndpointExt, Route, Server, get};
 
 use crate::api::openapi_service;
 use crate::error::framework_error_response;
+use crate::health;
 use crate::middleware::{body_limit, csrf_guard, observe};
 use crate::state::AppState;
-use crate::health;
 
 /// The largest JSON body the API accepts (a 50,000-character story in
 /// 4-byte characters, with room to spare).
@@ -50,7 +50,12 @@ pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
         .at("/ready", get(health::ready))
         .at("/metrics", get(health::metrics));
     if let Some(dir) = web_dir {
-        route = route.nest("/", StaticFilesEndpoint::new(dir).index_file("index.html").fallback_to_index());
+        route = route.nest(
+            "/",
+            StaticFilesEndpoint::new(dir)
+                .index_file("index.html")
+                .fallback_to_index(),
+        );
     }
 
     route
@@ -72,20 +77,33 @@ pub struct Application {
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Application").field("address", &self.address).finish_non_exhaustive()
+        f.debug_struct("Application")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
     }
 }
 
 impl Application {
     /// Binds `address` (port 0 picks a free port) without serving yet.
-    pub async fn bind(address: &str, state: AppState, web_dir: Option<PathBuf>) -> io::Result<Self> {
-        let acceptor = TcpListener::bind(address.to_owned()).into_acceptor().await?;
+    pub async fn bind(
+        address: &str,
+        state: AppState,
+        web_dir: Option<PathBuf>,
+    ) -> io::Result<Self> {
+        let acceptor = TcpListener::bind(address.to_owned())
+            .into_acceptor()
+            .await?;
         let address = acceptor
             .local_addr()
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| io::Error::other("the listener has no TCP address"))?;
-        Ok(Self { acceptor, address, state, web_dir })
+        Ok(Self {
+            acceptor,
+            address,
+            state,
+            web_dir,
+        })
     }
 
     /// The bound address.
@@ -100,7 +118,10 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets in-flight requests
     /// finish (up to 20 s) before returning.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> io::Result<()> {
         let limits = Arc::clone(&self.state.limits);
         let janitor = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));

@@ -35,10 +35,18 @@ impl LegaciesApi {
     ///
     /// The caller becomes its creator.
     #[oai(path = "/legacies", method = "post", operation_id = "create_legacy")]
-    async fn create(&self, state: Data<&AppState>, auth: SignedIn, body: Json<LegacyInput>) -> ApiResult<Created> {
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        body: Json<LegacyInput>,
+    ) -> ApiResult<Created> {
         let details = body.0.parse()?;
         let legacy = state.service.create_legacy(auth.0.id(), details).await?;
-        Ok(Created::Created(Json(LegacyOut::new(legacy, Some(mosaic_domain::Role::Creator)))))
+        Ok(Created::Created(Json(LegacyOut::new(
+            legacy,
+            Some(mosaic_domain::Role::Creator),
+        ))))
     }
 
     /// My legacies
@@ -58,7 +66,11 @@ impl LegaciesApi {
     }
 
     /// Find legacies by name
-    #[oai(path = "/legacies/search", method = "get", operation_id = "search_legacies")]
+    #[oai(
+        path = "/legacies/search",
+        method = "get",
+        operation_id = "search_legacies"
+    )]
     async fn search(
         &self,
         state: Data<&AppState>,
@@ -72,7 +84,11 @@ impl LegaciesApi {
         let found = state.service.search_legacies(&query, page).await?;
         Ok(Json(LegacyPage {
             next_cursor: found.next.map(|c| c.encode()),
-            items: found.items.into_iter().map(|legacy| LegacyOut::new(legacy, None)).collect(),
+            items: found
+                .items
+                .into_iter()
+                .map(|legacy| LegacyOut::new(legacy, None))
+                .collect(),
         }))
     }
 
@@ -81,8 +97,16 @@ impl LegaciesApi {
     /// Open to everyone, so that relatives can find a legacy and read its
     /// public stories; `my_role` tells the caller's place in it.
     #[oai(path = "/legacies/:id", method = "get", operation_id = "get_legacy")]
-    async fn get(&self, state: Data<&AppState>, auth: MaybeSignedIn, id: Path<Uuid>) -> ApiResult<Json<LegacyOut>> {
-        let view = state.service.get_legacy(auth.user_id(), LegacyId::from_uuid(id.0)).await?;
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybeSignedIn,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<LegacyOut>> {
+        let view = state
+            .service
+            .get_legacy(auth.user_id(), LegacyId::from_uuid(id.0))
+            .await?;
         Ok(Json(view.into()))
     }
 
@@ -99,7 +123,10 @@ impl LegaciesApi {
     ) -> ApiResult<Json<LegacyOut>> {
         let details = body.0.parse()?;
         let id = LegacyId::from_uuid(id.0);
-        let legacy = state.service.update_legacy(auth.0.id(), id, details).await?;
+        let legacy = state
+            .service
+            .update_legacy(auth.0.id(), id, details)
+            .await?;
         let role = state.service.get_legacy(Some(auth.0.id()), id).await?.role;
         Ok(Json(LegacyOut::new(legacy, role)))
     }
@@ -107,9 +134,21 @@ impl LegaciesApi {
     /// Delete a legacy
     ///
     /// The creator only. Deletes every story, membership and media item of it.
-    #[oai(path = "/legacies/:id", method = "delete", operation_id = "delete_legacy")]
-    async fn delete(&self, state: Data<&AppState>, auth: SignedIn, id: Path<Uuid>) -> ApiResult<Deleted> {
-        state.service.delete_legacy(auth.0.id(), LegacyId::from_uuid(id.0)).await?;
+    #[oai(
+        path = "/legacies/:id",
+        method = "delete",
+        operation_id = "delete_legacy"
+    )]
+    async fn delete(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<Uuid>,
+    ) -> ApiResult<Deleted> {
+        state
+            .service
+            .delete_legacy(auth.0.id(), LegacyId::from_uuid(id.0))
+            .await?;
         Ok(Deleted::Deleted)
     }
 }

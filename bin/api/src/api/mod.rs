@@ -34,7 +34,11 @@ pub type AllApis = (LegaciesApi, MembersApi, StoriesApi, MeApi, SessionsApi);
 
 /// The OpenAPI service with every operation, served under `/api`.
 pub fn openapi_service() -> OpenApiService<AllApis, ()> {
-    OpenApiService::new((LegaciesApi, MembersApi, StoriesApi, MeApi, SessionsApi), "Mosaic Life", env!("CARGO_PKG_VERSION"))
-        .description("Capture and preserve stories about the people a family loves.")
-        .server("/api")
+    OpenApiService::new(
+        (LegaciesApi, MembersApi, StoriesApi, MeApi, SessionsApi),
+        "Mosaic Life",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description("Capture and preserve stories about the people a family loves.")
+    .server("/api")
 }

@@ -37,7 +37,9 @@ enum SignedOut {
 /// Secure when served over https, for the session's lifetime.
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    )
 }
 
 #[OpenApi(tag = "ApiTags::Sessions")]
@@ -46,24 +48,52 @@ impl SessionsApi {
     ///
     /// The link works once, for 15 minutes. The web app's sign-in page posts
     /// the link's token here (a GET would let e-mail link previews use it up).
-    #[oai(path = "/auth/sign-in-link", method = "post", operation_id = "redeem_sign_in_link")]
-    async fn redeem(&self, state: Data<&AppState>, req: &Request, body: Json<SignInLinkInput>) -> ApiResult<SignedInResponse> {
+    #[oai(
+        path = "/auth/sign-in-link",
+        method = "post",
+        operation_id = "redeem_sign_in_link"
+    )]
+    async fn redeem(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: Json<SignInLinkInput>,
+    ) -> ApiResult<SignedInResponse> {
         if let Some(address) = req.remote_addr().as_socket_addr().map(|a| a.ip()) {
-            state.limits.check_sign_in(address).map_err(ApiError::too_many_requests)?;
+            state
+                .limits
+                .check_sign_in(address)
+                .map_err(ApiError::too_many_requests)?;
         }
-        let started = state.service.redeem_sign_in_link(body.0.token.trim()).await?;
+        let started = state
+            .service
+            .redeem_sign_in_link(body.0.token.trim())
+            .await?;
         let max_age = (started.session.expires_at - started.session.created_at).whole_seconds();
-        Ok(SignedInResponse::SignedIn(session_cookie(&started.token, max_age, state.secure_cookies)))
+        Ok(SignedInResponse::SignedIn(session_cookie(
+            &started.token,
+            max_age,
+            state.secure_cookies,
+        )))
     }
 
     /// Sign out
     ///
     /// Revokes the session on the server, so a copied cookie stops working too.
     #[oai(path = "/auth/logout", method = "post", operation_id = "logout")]
-    async fn logout(&self, state: Data<&AppState>, req: &Request, _auth: SignedIn) -> ApiResult<SignedOut> {
+    async fn logout(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        _auth: SignedIn,
+    ) -> ApiResult<SignedOut> {
         if let Some(cookie) = req.cookie().get(SESSION_COOKIE) {
             state.service.end_session(cookie.value_str()).await?;
         }
-        Ok(SignedOut::SignedOut(session_cookie("", 0, state.secure_cookies)))
+        Ok(SignedOut::SignedOut(session_cookie(
+            "",
+            0,
+            state.secure_cookies,
+        )))
     }
 }

@@ -28,10 +28,21 @@ impl StoriesApi {
     ///
     /// Editors and the creator of the legacy; at most 10 a minute per person.
     #[oai(path = "/stories", method = "post", operation_id = "create_story")]
-    async fn create(&self, state: Data<&AppState>, auth: SignedIn, body: Json<StoryCreate>) -> ApiResult<Created> {
-        state.limits.check_story_creation(auth.0.id()).map_err(ApiError::too_many_requests)?;
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        body: Json<StoryCreate>,
+    ) -> ApiResult<Created> {
+        state
+            .limits
+            .check_story_creation(auth.0.id())
+            .map_err(ApiError::too_many_requests)?;
         let (legacy, draft) = body.0.parse()?;
-        let story = state.service.create_story(auth.0.id(), legacy, draft).await?;
+        let story = state
+            .service
+            .create_story(auth.0.id(), legacy, draft)
+            .await?;
         Ok(Created::Created(Json(story.into())))
     }
 
@@ -48,7 +59,10 @@ impl StoriesApi {
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<StoryPage>> {
         let page = page_request(cursor.0, limit.0)?;
-        let stories = state.service.list_stories(auth.user_id(), LegacyId::from_uuid(legacy_id.0), page).await?;
+        let stories = state
+            .service
+            .list_stories(auth.user_id(), LegacyId::from_uuid(legacy_id.0), page)
+            .await?;
         Ok(Json(stories.into()))
     }
 
@@ -56,8 +70,16 @@ impl StoriesApi {
     ///
     /// A story the caller may not read answers 404, like a missing one.
     #[oai(path = "/stories/:id", method = "get", operation_id = "get_story")]
-    async fn get(&self, state: Data<&AppState>, auth: MaybeSignedIn, id: Path<Uuid>) -> ApiResult<Json<StoryOut>> {
-        let story = state.service.get_story(auth.user_id(), StoryId::from_uuid(id.0)).await?;
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: MaybeSignedIn,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<StoryOut>> {
+        let story = state
+            .service
+            .get_story(auth.user_id(), StoryId::from_uuid(id.0))
+            .await?;
         Ok(Json(story.into()))
     }
 
@@ -73,44 +95,82 @@ impl StoriesApi {
         body: Json<StoryInput>,
     ) -> ApiResult<Json<StoryOut>> {
         let draft = body.0.parse()?;
-        let story = state.service.update_story(auth.0.id(), StoryId::from_uuid(id.0), draft).await?;
+        let story = state
+            .service
+            .update_story(auth.0.id(), StoryId::from_uuid(id.0), draft)
+            .await?;
         Ok(Json(story.into()))
     }
 
     /// Delete a story
     ///
     /// The author or the legacy's creator. The story can be restored for 30 days.
-    #[oai(path = "/stories/:id", method = "delete", operation_id = "delete_story")]
-    async fn delete(&self, state: Data<&AppState>, auth: SignedIn, id: Path<Uuid>) -> ApiResult<Json<StoryOut>> {
-        let story = state.service.delete_story(auth.0.id(), StoryId::from_uuid(id.0)).await?;
+    #[oai(
+        path = "/stories/:id",
+        method = "delete",
+        operation_id = "delete_story"
+    )]
+    async fn delete(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<StoryOut>> {
+        let story = state
+            .service
+            .delete_story(auth.0.id(), StoryId::from_uuid(id.0))
+            .await?;
         Ok(Json(story.into()))
     }
 
     /// Restore a deleted story
-    #[oai(path = "/stories/:id/restore", method = "post", operation_id = "restore_story")]
-    async fn restore(&self, state: Data<&AppState>, auth: SignedIn, id: Path<Uuid>) -> ApiResult<Json<StoryOut>> {
-        let story = state.service.restore_story(auth.0.id(), StoryId::from_uuid(id.0)).await?;
+    #[oai(
+        path = "/stories/:id/restore",
+        method = "post",
+        operation_id = "restore_story"
+    )]
+    async fn restore(
+        &self,
+        state: Data<&AppState>,
+        auth: SignedIn,
+        id: Path<Uuid>,
+    ) -> ApiResult<Json<StoryOut>> {
+        let story = state
+            .service
+            .restore_story(auth.0.id(), StoryId::from_uuid(id.0))
+            .await?;
         Ok(Json(story.into()))
     }
 
     /// A story's history
     ///
     /// Earlier versions, newest first; for the author and the creator.
-    #[oai(path = "/stories/:id/revisions", method = "get", operation_id = "list_story_revisions")]
+    #[oai(
+        path = "/stories/:id/revisions",
+        method = "get",
+        operation_id = "list_story_revisions"
+    )]
     async fn revisions(
         &self,
         state: Data<&AppState>,
         auth: SignedIn,
         id: Path<Uuid>,
     ) -> ApiResult<Json<Vec<RevisionOut>>> {
-        let revisions = state.service.list_story_revisions(auth.0.id(), StoryId::from_uuid(id.0)).await?;
+        let revisions = state
+            .service
+            .list_story_revisions(auth.0.id(), StoryId::from_uuid(id.0))
+            .await?;
         Ok(Json(revisions.into_iter().map(Into::into).collect()))
     }
 
     /// Bring back an earlier version
     ///
     /// The author only; the current version goes into the history.
-    #[oai(path = "/stories/:id/revisions/:rid/restore", method = "post", operation_id = "restore_story_revision")]
+    #[oai(
+        path = "/stories/:id/revisions/:rid/restore",
+        method = "post",
+        operation_id = "restore_story_revision"
+    )]
     async fn restore_revision(
         &self,
         state: Data<&AppState>,
@@ -120,7 +180,11 @@ impl StoriesApi {
     ) -> ApiResult<Json<StoryOut>> {
         let story = state
             .service
-            .restore_story_revision(auth.0.id(), StoryId::from_uuid(id.0), RevisionId::from_uuid(rid.0))
+            .restore_story_revision(
+                auth.0.id(),
+                StoryId::from_uuid(id.0),
+                RevisionId::from_uuid(rid.0),
+            )
             .await?;
         Ok(Json(story.into()))
     }

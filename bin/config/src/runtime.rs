@@ -1,0 +1,151 @@
+//! Opening the database and media store and building the service.
+
+use std::sync::Arc;
+
+use mosaic_ports::{
+    MosaicService, ObjectStorage, Ports, RandomIds, RepoError, ServiceSettings, StoreHealth,
+    SystemClock,
+};
+use mosaic_s3::{MediaStore, StorageConfig};
+use mosaic_sqlite::SqliteStore;
+use mosaic_sqlite::{MigrationMode, StoreError, StoreOptions};
+use thiserror::Error;
+
+use crate::Config;
+
+/// Why the shells could not start.
+#[derive(Debug, Error)]
+pub enum StartupError {
+    /// The database cannot be opened or has the wrong schema.
+    #[error(transparent)]
+    Database(#[from] StoreError),
+    /// The media store cannot be configured or opened.
+    #[error("media storage: {0}")]
+    Storage(String),
+    /// The data directory cannot be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The database the configuration points at.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// The embedded default.
+    Sqlite(Arc<SqliteStore>),
+}
+
+impl Database {
+    /// Opens the database named by `url` (`sqlite://path` or
+    /// `postgres://…`), migrating or not.
+    pub async fn open(url: &str, migrations: MigrationMode) -> Result<Self, StoreError> {
+        let options = StoreOptions {
+            migrations,
+            ..StoreOptions::default()
+        };
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite(Arc::new(
+                SqliteStore::connect(url, options).await?,
+            )))
+        } else {
+            Err(StoreError::Config(format!(
+                "MOSAIC_DATABASE_URL must start with sqlite:// or postgres://, not '{}'",
+                url.split(':').next().unwrap_or("")
+            )))
+        }
+    }
+
+    /// The service's ports over this database and the given media store.
+    pub fn ports(&self, storage: Arc<dyn ObjectStorage>) -> Ports {
+        match self {
+            Self::Sqlite(store) => Ports::from_store(
+                store.clone(),
+                storage,
+                Arc::new(SystemClock),
+                Arc::new(RandomIds),
+            ),
+        }
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+        }
+    }
+
+    /// Closes the pool, waiting for connections in use.
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(store) => store.close().await,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl StoreHealth for Database {
+    async fn ping(&self) -> Result<(), RepoError> {
+        match self {
+            Self::Sqlite(store) => store.ping().await,
+        }
+    }
+}
+
+/// Database, media store and service, opened once per process.
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    /// The database.
+    pub database: Database,
+    /// The media store.
+    pub media: MediaStore,
+    /// The application service over both.
+    pub service: MosaicService,
+}
+
+impl Runtime {
+    /// Opens everything the configuration names. Migrations run when the
+    /// configuration says so.
+    pub async fn open(config: &Config) -> Result<Self, StartupError> {
+        let migrations = if config.migrate {
+            MigrationMode::Run
+        } else {
+            MigrationMode::Skip
+        };
+        Self::open_with(config, migrations).await
+    }
+
+    /// Like [`Runtime::open`] with an explicit migration mode.
+    pub async fn open_with(
+        config: &Config,
+        migrations: MigrationMode,
+    ) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let database = Database::open(&config.database_url, migrations).await?;
+        let storage_config = StorageConfig::from_vars(
+            |name| config.settings.get(name),
+            &config.data_dir,
+            &config.public_url,
+        )
+        .map_err(|e| StartupError::Storage(e.to_string()))?;
+        let media = MediaStore::open(storage_config)
+            .await
+            .map_err(|e| StartupError::Storage(e.to_string()))?;
+        let settings = ServiceSettings {
+            media_quota_bytes: config.media_quota_bytes,
+            ..ServiceSettings::default()
+        };
+        let service = MosaicService::new(database.ports(Arc::new(media.clone())), settings);
+        Ok(Self {
+            database,
+            media,
+            service,
+        })
+    }
+}

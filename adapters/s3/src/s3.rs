@@ -11,6 +11,7 @@ use std::fmt;
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
@@ -76,6 +77,12 @@ pub struct S3Storage {
     bucket: String,
 }
 
+/// Longest any call to the store may take, retries included. Bytes never
+/// flow through this client (browsers upload and download with presigned
+/// URLs; `read_prefix` reads a few bytes), so a call that takes longer means
+/// the store is in trouble, and a request must not hang on it.
+const OPERATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Key of the object [`S3Storage::check_access`] writes and removes again.
 const PROBE_KEY: &str = "mosaic-storage-check/probe";
 
@@ -99,8 +106,13 @@ impl S3Storage {
             ));
         }
         let shared = loader.load().await;
-        let mut builder =
-            aws_sdk_s3::config::Builder::from(&shared).force_path_style(config.path_style);
+        let mut builder = aws_sdk_s3::config::Builder::from(&shared)
+            .force_path_style(config.path_style)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            );
         if let Some(endpoint) = config.endpoint {
             builder = builder.endpoint_url(endpoint);
         }

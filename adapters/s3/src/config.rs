@@ -132,6 +132,15 @@ impl MediaStore {
         })
     }
 
+    /// Checks that the store can be written, read and deleted in (for
+    /// `mosaic-admin storage check`); see [`S3Storage::check_access`].
+    pub async fn check_access(&self) -> Result<(), StorageError> {
+        match self {
+            MediaStore::S3(s3) => s3.check_access().await,
+            MediaStore::Local(local) => local.check_access().await,
+        }
+    }
+
     /// The local store, whose signed URLs the HTTP server must serve.
     pub fn as_local(&self) -> Option<&LocalStorage> {
         match self {

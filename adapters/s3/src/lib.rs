@@ -27,6 +27,16 @@
 //!   environment: S3 when `MOSAIC_S3_BUCKET` is set, the local folder
 //!   otherwise.
 //!
+//! | variable | meaning |
+//! |---|---|
+//! | `MOSAIC_S3_BUCKET` | the bucket; setting it selects S3 |
+//! | `MOSAIC_S3_REGION` | its region (default `us-east-1`) |
+//! | `MOSAIC_S3_ENDPOINT` | an S3-compatible store's URL (default: AWS) |
+//! | `MOSAIC_S3_PATH_STYLE` | `true`/`false` (default: `true` exactly when an endpoint is set) |
+//! | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, … | S3 credentials: the standard AWS chain (also profiles, IRSA, instance roles) |
+//! | `MOSAIC_MEDIA_DIR` | the local folder (default `<data dir>/media`) |
+//! | `MOSAIC_MEDIA_SIGNING_KEY` | local URL signing key, ≥ 64 hex digits (default: generated once into `<data dir>/media-signing.key`) |
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::path::Path;

@@ -17,7 +17,7 @@ use mosaic_domain::MediaType;
 use mosaic_ports::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStoreExt, WriteMultipart};
+use object_store::{ObjectStoreExt, PutPayload, WriteMultipart};
 use thiserror::Error;
 use time::{Duration, OffsetDateTime};
 
@@ -26,6 +26,7 @@ use crate::key::StorageKey;
 use crate::local_url::{
     LocalUrlError, LocalUrlSigner, UrlSigningKey, VerifiedDownload, VerifiedUpload,
 };
+use crate::s3::PROBE_KEY;
 
 /// Where the local store keeps files and how it signs its URLs.
 #[derive(Debug, Clone)]
@@ -107,6 +108,40 @@ impl LocalStorage {
             store: Arc::new(store),
             signer: LocalUrlSigner::new(config.signing_key, &config.public_base_url),
         })
+    }
+
+    /// Checks that the media folder can be written, read and deleted in,
+    /// with a small probe file that is removed again.
+    pub async fn check_access(&self) -> Result<(), StorageError> {
+        const PROBE: &[u8] = b"mosaic storage check";
+        let path = ObjectPath::from(PROBE_KEY);
+        let unavailable = |what: &'static str| {
+            move |err: object_store::Error| {
+                StorageError::Unavailable(anyhow::Error::new(err).context(what))
+            }
+        };
+        self.store
+            .put(&path, PutPayload::from_static(PROBE))
+            .await
+            .map_err(unavailable("a probe file cannot be written"))?;
+        let read = self
+            .store
+            .get(&path)
+            .await
+            .map_err(unavailable("the probe file cannot be read"))?
+            .bytes()
+            .await
+            .map_err(unavailable("the probe file cannot be read"))?;
+        if read.as_ref() != PROBE {
+            return Err(StorageError::Unavailable(anyhow::anyhow!(
+                "the probe file came back with other content"
+            )));
+        }
+        self.store
+            .delete(&path)
+            .await
+            .map_err(unavailable("the probe file cannot be deleted"))?;
+        Ok(())
     }
 
     /// Checks a request to an upload URL: `key` is the path after

@@ -83,8 +83,8 @@ pub struct S3Storage {
 /// the store is in trouble, and a request must not hang on it.
 const OPERATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Key of the object [`S3Storage::check_access`] writes and removes again.
-const PROBE_KEY: &str = "mosaic-storage-check/probe";
+/// Key of the object `check_access` writes and removes again.
+pub(crate) const PROBE_KEY: &str = "mosaic-storage-check/probe";
 
 impl S3Storage {
     /// Builds the client. Nothing is sent yet: call [`Self::check_access`]

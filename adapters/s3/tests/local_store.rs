@@ -443,3 +443,13 @@ async fn each_failure_of_a_download_url_has_its_own_error() {
         Err(mosaic_ports::StorageError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn check_access_passes_on_a_writable_folder_and_leaves_nothing() {
+    let (storage, dir) = storage();
+    storage.check_access().await.unwrap();
+    assert_eq!(
+        files_under(&dir.path().join("media")),
+        Vec::<std::path::PathBuf>::new()
+    );
+}

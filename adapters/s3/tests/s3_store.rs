@@ -25,10 +25,11 @@ fn required(name: &str) -> String {
 }
 
 fn config() -> S3Config {
+    let endpoint = required("MOSAIC_TEST_S3_ENDPOINT");
     S3Config {
         bucket: required("MOSAIC_TEST_S3_BUCKET"),
         region: "us-east-1".to_owned(),
-        endpoint: Some(required("MOSAIC_TEST_S3_ENDPOINT")),
+        endpoint: Some(endpoint),
         path_style: true,
         credentials: S3Credentials::Static {
             access_key_id: required("MOSAIC_TEST_S3_ACCESS_KEY"),

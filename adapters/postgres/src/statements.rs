@@ -1,0 +1,197 @@
+//! The Postgres dialect of every statement. Keyset conditions are row
+//! comparisons, `(created_at, id) < ($n, $m)`, which Postgres turns into one
+//! index range on `(created_at DESC, id DESC)`. Reads that precede a write in
+//! the same transaction lock their rows (`FOR UPDATE`).
+
+use mosaic_sql_common::Statements;
+
+macro_rules! user_columns {
+    () => {
+        "users.id, users.email, users.name, users.avatar_url, users.is_admin, users.disabled, \
+         users.created_at, users.updated_at"
+    };
+}
+macro_rules! legacy_columns {
+    () => {
+        "legacies.id, legacies.name, legacies.birth_date, legacies.death_date, \
+         legacies.biography, legacies.created_by, legacies.created_at, legacies.updated_at"
+    };
+}
+macro_rules! story_columns {
+    () => {
+        "id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at"
+    };
+}
+macro_rules! revision_columns {
+    () => {
+        "id, story_id, title, content, visibility, replaced_at"
+    };
+}
+macro_rules! media_columns {
+    () => {
+        "id, uploaded_by, legacy_id, storage_key, file_name, media_type, size_bytes, created_at"
+    };
+}
+macro_rules! session_columns {
+    () => {
+        "id, user_id, token_hash, created_at, expires_at, revoked_at"
+    };
+}
+
+/// Every statement the repositories run, for Postgres.
+pub(crate) const POSTGRES: Statements = Statements {
+    ping: "SELECT 1",
+
+    insert_user: "INSERT INTO users (id, email, name, avatar_url, is_admin, disabled, created_at, updated_at) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    select_user: concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"),
+    select_user_by_email: concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1"),
+    select_user_by_identity: concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM identities JOIN users ON users.id = identities.user_id \
+         WHERE identities.issuer = $1 AND identities.subject = $2"
+    ),
+    upsert_identity: "INSERT INTO identities (issuer, subject, user_id) VALUES ($1, $2, $3) \
+                      ON CONFLICT (issuer, subject) DO UPDATE SET user_id = identities.user_id \
+                      RETURNING user_id",
+    update_user: "UPDATE users SET email = $2, name = $3, avatar_url = $4, is_admin = $5, \
+                  disabled = $6, updated_at = $7 WHERE id = $1",
+    list_users: concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE (created_at, id) < ($1, $2) \
+         ORDER BY created_at DESC, id DESC LIMIT $3"
+    ),
+    count_users: "SELECT COUNT(*) FROM users",
+
+    insert_legacy: "INSERT INTO legacies (id, name, birth_date, death_date, biography, created_by, created_at, updated_at) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    select_legacy: concat!("SELECT ", legacy_columns!(), " FROM legacies WHERE id = $1"),
+    update_legacy: concat!(
+        "UPDATE legacies SET name = $2, birth_date = $3, death_date = $4, biography = $5, \
+         updated_at = $6 WHERE id = $1 RETURNING ",
+        legacy_columns!()
+    ),
+    lock_legacy: "SELECT id FROM legacies WHERE id = $1 FOR UPDATE",
+    delete_media_of_legacy: "DELETE FROM media WHERE legacy_id = $1 RETURNING storage_key",
+    delete_legacy: "DELETE FROM legacies WHERE id = $1",
+    list_legacies_of_user: concat!(
+        "SELECT ",
+        legacy_columns!(),
+        ", legacy_members.role",
+        " FROM legacy_members JOIN legacies ON legacies.id = legacy_members.legacy_id \
+         WHERE legacy_members.user_id = $1 \
+         AND (legacies.created_at, legacies.id) < ($2, $3) \
+         ORDER BY legacies.created_at DESC, legacies.id DESC LIMIT $4"
+    ),
+    // ILIKE with a pattern of 3+ characters uses the pg_trgm GIN index.
+    search_legacies: concat!(
+        "SELECT ",
+        legacy_columns!(),
+        " FROM legacies WHERE name ILIKE $1 ESCAPE '\\' \
+         AND (created_at, id) < ($2, $3) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    ),
+
+    insert_membership: "INSERT INTO legacy_members (legacy_id, user_id, role, joined_at) \
+                        VALUES ($1, $2, $3, $4)",
+    select_membership: "SELECT legacy_id, user_id, role, joined_at FROM legacy_members \
+                        WHERE legacy_id = $1 AND user_id = $2",
+    update_role: "UPDATE legacy_members SET role = $3 \
+                  WHERE legacy_id = $1 AND user_id = $2 AND role <> 'creator'",
+    delete_membership: "DELETE FROM legacy_members \
+                        WHERE legacy_id = $1 AND user_id = $2 AND role <> 'creator'",
+    demote_creator: "UPDATE legacy_members SET role = $3 \
+                     WHERE legacy_id = $1 AND user_id = $2 AND role = 'creator'",
+    promote_to_creator: "UPDATE legacy_members SET role = 'creator' \
+                         WHERE legacy_id = $1 AND user_id = $2 AND role IN ('member', 'editor')",
+    set_legacy_creator: "UPDATE legacies SET created_by = $2 WHERE id = $1",
+    list_members: "SELECT m.legacy_id, m.user_id, m.role, m.joined_at, users.name \
+                   FROM legacy_members m JOIN users ON users.id = m.user_id \
+                   WHERE m.legacy_id = $1 AND ($2 OR m.role <> 'pending') \
+                   ORDER BY CASE m.role WHEN 'creator' THEN 0 WHEN 'editor' THEN 1 \
+                   WHEN 'member' THEN 2 ELSE 3 END, m.joined_at, m.user_id",
+
+    insert_story: concat!(
+        "INSERT INTO stories (",
+        story_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ),
+    select_story: concat!("SELECT ", story_columns!(), " FROM stories WHERE id = $1"),
+    list_stories: concat!(
+        "SELECT ",
+        story_columns!(),
+        " FROM stories WHERE legacy_id = $1 AND deleted_at IS NULL \
+         AND (visibility = 'public' OR ($2 AND visibility = 'private') \
+              OR (visibility = 'personal' AND author_id = $3)) \
+         AND (created_at, id) < ($4, $5) \
+         ORDER BY created_at DESC, id DESC LIMIT $6"
+    ),
+    // A concurrent edit waits on the row lock, then reads this edit's result.
+    select_story_version_for_update: "SELECT title, content, visibility FROM stories \
+                                      WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
+    insert_revision: concat!(
+        "INSERT INTO story_revisions (",
+        revision_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6)"
+    ),
+    update_story: concat!(
+        "UPDATE stories SET title = $2, content = $3, visibility = $4, updated_at = $5 \
+         WHERE id = $1 RETURNING ",
+        story_columns!()
+    ),
+    set_story_deleted: concat!(
+        "UPDATE stories SET deleted_at = $2 WHERE id = $1 RETURNING ",
+        story_columns!()
+    ),
+    list_revisions: concat!(
+        "SELECT ",
+        revision_columns!(),
+        " FROM story_revisions WHERE story_id = $1 ORDER BY replaced_at DESC, seq DESC"
+    ),
+    select_revision: concat!(
+        "SELECT ",
+        revision_columns!(),
+        " FROM story_revisions WHERE story_id = $1 AND id = $2"
+    ),
+    purge_deleted_stories: "DELETE FROM stories WHERE deleted_at < $1",
+
+    insert_media: concat!(
+        "INSERT INTO media (",
+        media_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ),
+    select_media: concat!("SELECT ", media_columns!(), " FROM media WHERE id = $1"),
+    list_media: concat!(
+        "SELECT ",
+        media_columns!(),
+        " FROM media WHERE legacy_id = $1 AND ($2 OR uploaded_by = $3) \
+         AND (created_at, id) < ($4, $5) \
+         ORDER BY created_at DESC, id DESC LIMIT $6"
+    ),
+    delete_media: concat!(
+        "DELETE FROM media WHERE id = $1 RETURNING ",
+        media_columns!()
+    ),
+    media_bytes_of_user: "SELECT COALESCE(SUM(size_bytes), 0)::bigint FROM media WHERE uploaded_by = $1",
+
+    insert_session: concat!(
+        "INSERT INTO sessions (",
+        session_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6)"
+    ),
+    select_session_by_token: concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM sessions WHERE token_hash = $1"
+    ),
+    revoke_session: "UPDATE sessions SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1",
+    revoke_user_sessions: "UPDATE sessions SET revoked_at = $2 \
+                           WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2",
+    purge_sessions: "DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1",
+    insert_sign_in_link: "INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) \
+                          VALUES ($1, $2, $3, $4)",
+    consume_sign_in_link: "DELETE FROM sign_in_links WHERE token_hash = $1 AND expires_at > $2 \
+                           RETURNING user_id",
+};

@@ -1,0 +1,344 @@
+//! The Postgres store against the shared contract suite, plus what only this
+//! adapter has: migrations, bad stored data, a connection dying mid-write.
+//!
+//! Needs a server: `MOSAIC_TEST_POSTGRES_URL` (scripts/test.d/10-postgres.sh
+//! starts one). Each test creates its own database on it and drops it after.
+
+use std::time::Duration;
+
+use mosaic_contract_tests::data::{
+    at, creator_of, given_legacy, given_user, legacy, new_id, story,
+};
+use mosaic_contract_tests::{Fixture, contract_tests};
+use mosaic_domain::{UserId, Visibility};
+use mosaic_ports::{LegacyRepo, MembershipRepo, RepoError, StoreHealth, StoryRepo, UserRepo};
+use mosaic_postgres::{MigrationMode, PostgresStore, StoreError, StoreOptions};
+use sqlx::{Connection, PgConnection};
+
+/// The server URL from the environment; the tests fail without it.
+fn server_url() -> String {
+    std::env::var("MOSAIC_TEST_POSTGRES_URL").expect(
+        "MOSAIC_TEST_POSTGRES_URL is not set: the Postgres adapter's tests need a server \
+         (scripts/test starts one; or export postgres://postgres@127.0.0.1:PORT/postgres)",
+    )
+}
+
+/// `url` with its database name replaced by `database`.
+fn url_with_database(url: &str, database: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let (server, _) = base.rsplit_once('/').expect("URL has a database part");
+    format!("{server}/{database}{query}")
+}
+
+/// An empty database of its own on the test server.
+struct FreshDatabase {
+    name: String,
+    url: String,
+}
+
+impl FreshDatabase {
+    async fn create() -> Self {
+        let name = format!("mosaic_test_{}", new_id().simple());
+        let mut admin = PgConnection::connect(&server_url())
+            .await
+            .expect("connect to MOSAIC_TEST_POSTGRES_URL");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        let url = url_with_database(&server_url(), &name);
+        Self { name, url }
+    }
+
+    async fn drop_database(self) {
+        let mut admin = PgConnection::connect(&server_url())
+            .await
+            .expect("connect to MOSAIC_TEST_POSTGRES_URL");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .execute(&mut admin)
+        .await
+        .expect("drop test database");
+    }
+}
+
+/// A migrated store on a fresh database.
+struct Fresh {
+    store: PostgresStore,
+    database: FreshDatabase,
+}
+
+impl Fixture for Fresh {
+    type Store = PostgresStore;
+
+    async fn setup() -> Self {
+        let database = FreshDatabase::create().await;
+        let store = PostgresStore::connect(&database.url, StoreOptions::default())
+            .await
+            .expect("connect Postgres store");
+        Self { store, database }
+    }
+
+    fn store(&self) -> &PostgresStore {
+        &self.store
+    }
+
+    async fn teardown(self) {
+        self.store.close().await;
+        self.database.drop_database().await;
+    }
+}
+
+contract_tests!(Fresh);
+
+fn options(migrations: MigrationMode) -> StoreOptions {
+    StoreOptions {
+        migrations,
+        ..StoreOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn reconnecting_is_idempotent_and_keeps_data() {
+    let fixture = Fresh::setup().await;
+    let alice = given_user(&fixture.store, "Alice").await;
+    assert_eq!(
+        fixture.store.schema_version().await.unwrap(),
+        Some(PostgresStore::latest_schema_version())
+    );
+    for mode in [MigrationMode::Run, MigrationMode::Skip] {
+        let again = PostgresStore::connect(&fixture.database.url, options(mode))
+            .await
+            .unwrap();
+        assert_eq!(again.get_user(alice.id).await.unwrap(), alice);
+        again.close().await;
+    }
+    fixture.teardown().await;
+}
+
+#[tokio::test]
+async fn name_search_has_a_trigram_index() {
+    let fixture = Fresh::setup().await;
+    let index: String = sqlx::query_scalar(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'legacies_name_trgm'",
+    )
+    .fetch_one(fixture.store.pool())
+    .await
+    .unwrap();
+    assert!(index.contains("gin_trgm_ops"), "{index}");
+    fixture.teardown().await;
+}
+
+#[tokio::test]
+async fn schema_newer_than_the_build_is_refused() {
+    let fixture = Fresh::setup().await;
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99990101000000, 'from the future', TRUE, '\\x00', 0)",
+    )
+    .execute(fixture.store.pool())
+    .await
+    .unwrap();
+    for mode in [MigrationMode::Run, MigrationMode::Skip] {
+        let err = PostgresStore::connect(&fixture.database.url, options(mode))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::SchemaTooNew {
+                    database: 99990101000000,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("newer than this build"), "{err}");
+    }
+    fixture.teardown().await;
+}
+
+#[tokio::test]
+async fn skipping_migrations_on_an_empty_database_is_refused() {
+    let database = FreshDatabase::create().await;
+    let err = PostgresStore::connect(&database.url, options(MigrationMode::Skip))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::SchemaBehind { database: None, .. }),
+        "{err:?}"
+    );
+    database.drop_database().await;
+}
+
+#[tokio::test]
+async fn unreachable_server_is_a_connect_error_and_closed_store_is_unavailable() {
+    let fixture = Fresh::setup().await;
+    let options = StoreOptions {
+        acquire_timeout: Duration::from_secs(2),
+        ..StoreOptions::default()
+    };
+    // Port 1 on loopback: nothing listens there.
+    let err = PostgresStore::connect("postgres://postgres@127.0.0.1:1/postgres", options)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Connect(_)), "{err:?}");
+
+    fixture.store.close().await;
+    assert!(matches!(
+        fixture.store.ping().await,
+        Err(RepoError::Unavailable(_))
+    ));
+    let missing = UserId::from_uuid(new_id());
+    assert!(matches!(
+        fixture.store.get_user(missing).await,
+        Err(RepoError::Unavailable(_))
+    ));
+    fixture.database.drop_database().await;
+}
+
+#[tokio::test]
+async fn invalid_stored_role_or_over_long_title_is_an_internal_error() {
+    let fixture = Fresh::setup().await;
+    let store = &fixture.store;
+    let alice = given_user(store, "Alice").await;
+    let grandma = given_legacy(store, "Jane Doe", &alice, at(1)).await;
+    // Only a bug or a hand edit could store these: the CHECK must go first.
+    sqlx::query("ALTER TABLE legacy_members DROP CONSTRAINT legacy_members_role_check")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE legacy_members SET role = 'owner' WHERE legacy_id = $1")
+        .bind(grandma.id.as_uuid())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let result = store.get_membership(grandma.id, alice.id).await;
+    assert!(matches!(result, Err(RepoError::Internal(_))), "{result:?}");
+
+    let memory = story(grandma.id, alice.id, "long", Visibility::Public, at(2));
+    store.create_story(&memory).await.unwrap();
+    sqlx::query("UPDATE stories SET title = repeat('t', 501) WHERE id = $1")
+        .bind(memory.id.as_uuid())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let result = store.get_story(memory.id).await;
+    assert!(matches!(result, Err(RepoError::Internal(_))), "{result:?}");
+    fixture.teardown().await;
+}
+
+/// Waits until a backend of this database waits on a lock while running a
+/// statement that starts with `statement`, and returns its pid.
+async fn backend_waiting_on_lock(store: &PostgresStore, statement: &str) -> i32 {
+    for _ in 0..200 {
+        let pid: Option<i32> = sqlx::query_scalar(
+            "SELECT pid FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock' \
+             AND query LIKE $1 || '%'",
+        )
+        .bind(statement)
+        .fetch_optional(store.pool())
+        .await
+        .unwrap();
+        if let Some(pid) = pid {
+            return pid;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no backend ever waited on a lock in {statement:?}");
+}
+
+/// The connection running `create_legacy` dies after the legacy row is
+/// inserted and before the creator's membership is: nothing remains.
+#[tokio::test]
+async fn connection_killed_mid_transaction_leaves_nothing_half_written() {
+    let fixture = Fresh::setup().await;
+    let store = &fixture.store;
+    let alice = given_user(store, "Alice").await;
+    let grandma = legacy("Jane Doe", alice.id, at(1));
+
+    // Another session blocks inserts into legacy_members, so create_legacy
+    // stops inside its transaction, after its first statement.
+    let mut blocker = store.pool().begin().await.unwrap();
+    sqlx::query("LOCK TABLE legacy_members IN EXCLUSIVE MODE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let creator = creator_of(&grandma);
+    let write = store.create_legacy(&grandma, &creator);
+    let kill = async {
+        let pid = backend_waiting_on_lock(store, "INSERT INTO legacy_members").await;
+        let killed: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+            .bind(pid)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert!(killed);
+    };
+    let (result, ()) = tokio::join!(write, kill);
+    blocker.rollback().await.unwrap();
+
+    assert!(
+        matches!(result, Err(RepoError::Unavailable(_))),
+        "{result:?}"
+    );
+    assert!(matches!(
+        store.get_legacy(grandma.id).await,
+        Err(RepoError::NotFound)
+    ));
+    assert_eq!(
+        store.get_membership(grandma.id, alice.id).await.unwrap(),
+        None
+    );
+    // The store recovers: the pool replaces the dead connection.
+    store.create_legacy(&grandma, &creator).await.unwrap();
+    assert_eq!(store.get_legacy(grandma.id).await.unwrap(), grandma);
+    fixture.teardown().await;
+}
+
+/// The same for a story edit: the revision is written, the connection dies
+/// before the story is updated; neither change remains.
+#[tokio::test]
+async fn connection_killed_mid_story_edit_loses_no_text() {
+    let fixture = Fresh::setup().await;
+    let store = &fixture.store;
+    let alice = given_user(store, "Alice").await;
+    let grandma = given_legacy(store, "Jane Doe", &alice, at(1)).await;
+    let memory = story(grandma.id, alice.id, "memory", Visibility::Private, at(2));
+    store.create_story(&memory).await.unwrap();
+
+    let mut blocker = store.pool().begin().await.unwrap();
+    // Blocks the UPDATE of stories (ROW EXCLUSIVE) but not the row lock
+    // read (ROW SHARE) that comes before it.
+    sqlx::query("LOCK TABLE stories IN SHARE MODE")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let edit = mosaic_contract_tests::data::draft("edit", Visibility::Public);
+    let revision = mosaic_domain::RevisionId::from_uuid(new_id());
+    let write = store.update_story(memory.id, &edit, revision, at(3));
+    let kill = async {
+        let pid = backend_waiting_on_lock(store, "UPDATE stories").await;
+        let _: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+            .bind(pid)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    };
+    let (result, ()) = tokio::join!(write, kill);
+    blocker.rollback().await.unwrap();
+
+    assert!(
+        matches!(result, Err(RepoError::Unavailable(_))),
+        "{result:?}"
+    );
+    assert!(store.list_revisions(memory.id).await.unwrap().is_empty());
+    assert_eq!(store.get_story(memory.id).await.unwrap(), memory);
+    fixture.teardown().await;
+}

@@ -36,8 +36,9 @@ export function useSignOut() {
   return useMutation({
     mutationFn: () => unwrap(api.POST('/auth/logout')),
     onSettled: () => {
-      queryClient.clear();
+      // Nobody is signed in now; drop everything fetched as that person.
       queryClient.setQueryData(meKey, null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meKey[0] });
     },
   });
 }

@@ -1,6 +1,6 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api, unwrap } from './client';
-import type { Story, StoryCreate, StoryInput } from './types';
+import type { Story, StoryCreate, StoryInput, StoryPage } from './types';
 
 export const storyKeys = {
   list: (legacyId: string) => ['stories', 'list', legacyId] as const,
@@ -47,6 +47,12 @@ function useStoryCacheUpdate() {
   const queryClient = useQueryClient();
   return (story: Story) => {
     queryClient.setQueryData(storyKeys.one(story.id), story);
+    if (story.deleted_at) {
+      // Gone from the list at once, not after the refetch.
+      queryClient.setQueryData<InfiniteData<StoryPage>>(storyKeys.list(story.legacy_id), (data) =>
+        data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((s) => s.id !== story.id) })) },
+      );
+    }
     void queryClient.invalidateQueries({ queryKey: storyKeys.list(story.legacy_id) });
     void queryClient.invalidateQueries({ queryKey: storyKeys.revisions(story.id) });
   };

@@ -109,3 +109,23 @@ export async function writeStory(page, legacyPath, { title, content, visibility 
   await page.getByRole('button', { name: 'Save story' }).click();
   await page.getByRole('link', { name: title }).waitFor();
 }
+
+/**
+ * Runs axe-core's WCAG 2.1 A/AA rules (labels, contrast, landmarks, names…)
+ * on the page and returns the violations, each summarised in one line.
+ */
+export async function accessibilityViolations(page) {
+  const { createRequire } = await import('node:module');
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  return violations;
+}
+
+/** True when the page is wider than the window (a phone would scroll sideways). */
+export async function overflowsHorizontally(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}

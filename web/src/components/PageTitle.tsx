@@ -1,9 +1,12 @@
 import { useEffect, useRef } from 'react';
 
+/** The first page of a visit keeps the browser's own focus (so Tab reaches the skip link first). */
+let isFirstPageOfVisit = true;
+
 /**
- * The page's `<h1>`. It sets the document title and takes focus when the page
- * opens, so screen-reader and keyboard users land at the new page's start
- * after client-side navigation.
+ * The page's `<h1>`. It sets the document title and, after client-side
+ * navigation, takes focus so that screen-reader and keyboard users land at
+ * the new page's start.
  */
 export function PageTitle({ children, documentTitle }: { children: React.ReactNode; documentTitle: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
@@ -11,6 +14,10 @@ export function PageTitle({ children, documentTitle }: { children: React.ReactNo
     document.title = `${documentTitle} · Mosaic Life`;
   }, [documentTitle]);
   useEffect(() => {
+    if (isFirstPageOfVisit) {
+      isFirstPageOfVisit = false;
+      return;
+    }
     heading.current?.focus({ preventScroll: true });
   }, []);
   return (

@@ -5,9 +5,10 @@
 //! - **Driven ports**: `#[async_trait]` traits for everything outside the
 //!   core — repositories ([`UserRepo`], [`LegacyRepo`], [`MembershipRepo`],
 //!   [`StoryRepo`], [`MediaRepo`], [`SessionRepo`]), [`ObjectStorage`],
-//!   [`IdentityProvider`], [`Clock`] and [`IdGenerator`] — each documented as
-//!   a contract that every adapter must honour. With the `mock` feature,
-//!   mockall generates `MockUserRepo`, `MockStoryRepo`, … for your tests.
+//!   [`ThumbnailMaker`], [`IdentityProvider`], [`Clock`] and [`IdGenerator`]
+//!   — each documented as a contract that every adapter must honour. With
+//!   the `mock` feature, mockall generates `MockUserRepo`, `MockStoryRepo`,
+//!   … for your tests.
 //! - **The driving port**: [`MosaicService`], one method per use case. The
 //!   HTTP server and the admin CLI call only this.
 //!
@@ -64,6 +65,7 @@ mod repos;
 mod service;
 mod storage;
 mod system;
+mod thumbnails;
 
 pub use error::RepoError;
 pub use identity::{IdentityError, IdentityProvider, LoginStart, PendingLogin, VerifiedIdentity};
@@ -72,8 +74,10 @@ pub use service::{
     LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError, ServiceResult,
     ServiceSettings, UploadTicket, media_storage_key,
 };
-pub use storage::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError};
+pub use service::{MediaView, OrphanMediaReport, THUMBNAIL_SUFFIX, thumbnail_storage_key};
+pub use storage::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject};
 pub use system::{Clock, IdGenerator, RandomIds, SystemClock};
+pub use thumbnails::{NoThumbnails, Thumbnail, ThumbnailError, ThumbnailMaker};
 
 #[cfg(feature = "mock")]
 pub use identity::MockIdentityProvider;
@@ -81,3 +85,5 @@ pub use identity::MockIdentityProvider;
 pub use storage::MockObjectStorage;
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockIdGenerator};
+#[cfg(feature = "mock")]
+pub use thumbnails::MockThumbnailMaker;

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use mosaic_domain::MediaType;
 use thiserror::Error;
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 /// What a client needs to send one HTTP request straight to storage.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,17 @@ pub struct PresignedRequest {
 pub struct ObjectInfo {
     /// Size in bytes.
     pub size_bytes: u64,
+}
+
+/// One object found by [`ObjectStorage::list`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    /// Its key.
+    pub key: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+    /// When it was last written.
+    pub last_modified: OffsetDateTime,
 }
 
 /// Why a storage call failed.
@@ -69,6 +80,21 @@ pub trait ObjectStorage: Send + Sync {
     /// Up to `len` first bytes of the object (for magic-number checks).
     /// MUST return [`StorageError::NotFound`] when there is no object.
     async fn read_prefix(&self, key: &str, len: usize) -> Result<Vec<u8>, StorageError>;
+
+    /// Stores `bytes` under `key` as `media_type`, replacing any object
+    /// there. For objects the server makes itself (thumbnails), never for
+    /// uploads, which go straight from the browser to a presigned URL.
+    async fn put(
+        &self,
+        key: &str,
+        media_type: MediaType,
+        bytes: Vec<u8>,
+    ) -> Result<(), StorageError>;
+
+    /// Every object whose key starts with `prefix`, which MUST be empty or
+    /// end with `/` (a folder). Objects still being uploaded MUST NOT be
+    /// listed (a local store's staging files are not objects).
+    async fn list(&self, prefix: &str) -> Result<Vec<StoredObject>, StorageError>;
 
     /// Deletes the object. MUST succeed when there is no object (idempotent).
     async fn delete(&self, key: &str) -> Result<(), StorageError>;

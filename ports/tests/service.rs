@@ -95,6 +95,8 @@ struct Mocks {
     media: MockMediaRepo,
     sessions: MockSessionRepo,
     storage: MockObjectStorage,
+    /// `None`: no thumbnails ([`NoThumbnails`]).
+    thumbnails: Option<MockThumbnailMaker>,
 }
 
 impl Mocks {
@@ -107,6 +109,7 @@ impl Mocks {
             media: MockMediaRepo::new(),
             sessions: MockSessionRepo::new(),
             storage: MockObjectStorage::new(),
+            thumbnails: None,
         }
     }
 
@@ -163,6 +166,10 @@ impl Mocks {
                 ..ServiceSettings::default()
             },
         )
+        .with_thumbnails(match self.thumbnails {
+            Some(maker) => Arc::new(maker),
+            None => Arc::new(NoThumbnails),
+        })
     }
 }
 
@@ -252,7 +259,14 @@ async fn deleting_a_legacy_removes_its_media_objects_after_the_records() {
         .expect_delete_legacy()
         .times(1)
         .returning(|_| Ok(vec!["k1".into(), "k2".into()]));
-    mocks.storage.expect_delete().times(2).returning(|_| Ok(()));
+    for key in ["k1", "k2", "k1.thumb.jpg", "k2.thumb.jpg"] {
+        mocks
+            .storage
+            .expect_delete()
+            .withf(move |k| k == key)
+            .times(1)
+            .returning(|_| Ok(()));
+    }
     mocks
         .service()
         .delete_legacy(alice(), legacy_id())
@@ -1036,4 +1050,152 @@ async fn media_of_a_legacy_is_hidden_from_strangers() {
         result,
         Err(ServiceError::NotFound(Resource::Media))
     ));
+}
+
+// ----- thumbnails and orphaned objects ---------------------------------------
+
+fn registered_png_mocks() -> Mocks {
+    let mut mocks = uploader_mocks();
+    mocks
+        .storage
+        .expect_head()
+        .returning(|_| Ok(Some(ObjectInfo { size_bytes: 100 })));
+    mocks.storage.expect_read_prefix().returning(|_, len| {
+        Ok([b"\x89PNG\r\n\x1a\n".as_slice(), &[0; 92]].concat()[..len.min(100)].to_vec())
+    });
+    mocks
+        .media
+        .expect_create_media()
+        .times(1)
+        .returning(|_| Ok(()));
+    mocks
+}
+
+#[tokio::test]
+async fn a_registered_photo_gets_its_thumbnail_stored_next_to_it() {
+    let mut mocks = registered_png_mocks();
+    let mut maker = MockThumbnailMaker::new();
+    maker.expect_supports().returning(|t| t.is_image());
+    maker
+        .expect_make_thumbnail()
+        .withf(|t, original| *t == MediaType::Png && original.len() == 100)
+        .times(1)
+        .returning(|_, _| {
+            Ok(Thumbnail {
+                jpeg: vec![0xFF, 0xD8, 0xFF],
+                width: 4,
+                height: 3,
+            })
+        });
+    mocks.thumbnails = Some(maker);
+    let expected_key = thumbnail_storage_key(&media_storage_key(legacy_id(), media_id()));
+    mocks
+        .storage
+        .expect_put()
+        .withf(move |key, t, bytes| {
+            key == expected_key && *t == MediaType::Jpeg && bytes == &[0xFF, 0xD8, 0xFF]
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    mocks
+        .service()
+        .register_media(bob(), legacy_id(), media_id(), png_upload(100))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_photo_whose_thumbnail_fails_is_still_registered() {
+    let mut mocks = registered_png_mocks();
+    let mut maker = MockThumbnailMaker::new();
+    maker.expect_supports().returning(|_| true);
+    maker.expect_make_thumbnail().times(1).returning(|_, _| {
+        Err(ThumbnailError::TooLarge {
+            width: 100_000,
+            height: 100_000,
+        })
+    });
+    mocks.thumbnails = Some(maker);
+    mocks.storage.expect_put().times(0);
+    let record = mocks
+        .service()
+        .register_media(bob(), legacy_id(), media_id(), png_upload(100))
+        .await
+        .unwrap();
+    assert_eq!(record.id, media_id());
+}
+
+fn stored(key: &str, age: Duration) -> StoredObject {
+    StoredObject {
+        key: key.to_owned(),
+        size_bytes: 10,
+        last_modified: NOW - age,
+    }
+}
+
+fn orphan_mocks() -> Mocks {
+    let mut mocks = Mocks::new();
+    mocks
+        .storage
+        .expect_list()
+        .withf(|p| p == "legacies/")
+        .returning(|_| {
+            Ok(vec![
+                stored("legacies/l/media/kept", Duration::days(30)),
+                stored("legacies/l/media/kept.thumb.jpg", Duration::days(30)),
+                stored("legacies/l/media/old", Duration::hours(25)),
+                stored("legacies/l/media/old.thumb.jpg", Duration::hours(25)),
+                stored("legacies/l/media/uploading", Duration::minutes(5)),
+            ])
+        });
+    mocks
+        .media
+        .expect_existing_storage_keys()
+        .returning(|keys| {
+            Ok(keys
+                .iter()
+                .filter(|k| k.as_str() == "legacies/l/media/kept")
+                .cloned()
+                .collect())
+        });
+    mocks
+}
+
+#[tokio::test]
+async fn orphaned_objects_past_the_grace_period_are_deleted_with_their_thumbnails() {
+    let mut mocks = orphan_mocks();
+    for key in ["legacies/l/media/old", "legacies/l/media/old.thumb.jpg"] {
+        mocks
+            .storage
+            .expect_delete()
+            .withf(move |k| k == key)
+            .times(1)
+            .returning(|_| Ok(()));
+    }
+    let report = mocks
+        .service()
+        .collect_orphan_media(Duration::hours(24), false)
+        .await
+        .unwrap();
+    assert_eq!(report.scanned, 5);
+    assert_eq!(report.recent_unregistered, 1);
+    let removed: Vec<&str> = report.orphans.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(
+        removed,
+        ["legacies/l/media/old", "legacies/l/media/old.thumb.jpg"]
+    );
+    assert!(report.failed.is_empty());
+}
+
+#[tokio::test]
+async fn a_dry_run_of_orphan_collection_deletes_nothing() {
+    let mut mocks = orphan_mocks();
+    mocks.storage.expect_delete().times(0);
+    let report = mocks
+        .service()
+        .collect_orphan_media(Duration::hours(24), true)
+        .await
+        .unwrap();
+    assert!(report.dry_run);
+    assert_eq!(report.orphans.len(), 2);
 }

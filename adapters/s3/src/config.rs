@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use mosaic_domain::MediaType;
-use mosaic_ports::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError};
+use mosaic_ports::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject};
 use thiserror::Error;
 use time::Duration;
 
@@ -208,6 +208,19 @@ impl ObjectStorage for MediaStore {
 
     async fn read_prefix(&self, key: &str, len: usize) -> Result<Vec<u8>, StorageError> {
         self.port().read_prefix(key, len).await
+    }
+
+    async fn put(
+        &self,
+        key: &str,
+        media_type: MediaType,
+        bytes: Vec<u8>,
+    ) -> Result<(), StorageError> {
+        self.port().put(key, media_type, bytes).await
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<StoredObject>, StorageError> {
+        self.port().list(prefix).await
     }
 
     async fn delete(&self, key: &str) -> Result<(), StorageError> {

@@ -14,10 +14,10 @@ use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use mosaic_domain::MediaType;
-use mosaic_ports::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError};
+use mosaic_ports::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStoreExt, PutPayload, WriteMultipart};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 use thiserror::Error;
 use time::{Duration, OffsetDateTime};
 
@@ -26,7 +26,7 @@ use crate::key::StorageKey;
 use crate::local_url::{
     LocalUrlError, LocalUrlSigner, UrlSigningKey, VerifiedDownload, VerifiedUpload,
 };
-use crate::s3::PROBE_KEY;
+use crate::s3::{PROBE_KEY, check_prefix};
 
 /// Where the local store keeps files and how it signs its URLs.
 #[derive(Debug, Clone)]
@@ -340,6 +340,51 @@ impl ObjectStorage for LocalStorage {
             .await
             .map_err(storage_error)?;
         Ok(bytes.to_vec())
+    }
+
+    /// Written to a staging file and renamed, so a reader never sees half
+    /// a file.
+    async fn put(
+        &self,
+        key: &str,
+        _media_type: MediaType,
+        bytes: Vec<u8>,
+    ) -> Result<(), StorageError> {
+        let key = parse_key(key)?;
+        self.store
+            .put(&object_path(&key), PutPayload::from(bytes))
+            .await
+            .map_err(storage_error)?;
+        Ok(())
+    }
+
+    /// Staging files of uploads in progress are not listed (`object_store`
+    /// skips them).
+    async fn list(&self, prefix: &str) -> Result<Vec<StoredObject>, StorageError> {
+        check_prefix(prefix)?;
+        let folder = ObjectPath::from(prefix.trim_end_matches('/'));
+        let folder = (!prefix.is_empty()).then_some(&folder);
+        let metas: Vec<object_store::ObjectMeta> = match self.store.list(folder).try_collect().await
+        {
+            Ok(metas) => metas,
+            // A folder that does not exist yet holds nothing.
+            Err(object_store::Error::NotFound { .. }) => Vec::new(),
+            Err(err) => return Err(storage_error(err)),
+        };
+        metas
+            .into_iter()
+            .map(|meta| {
+                let last_modified =
+                    OffsetDateTime::from_unix_timestamp(meta.last_modified.timestamp()).map_err(
+                        |err| StorageError::Internal(anyhow::Error::new(err).context("file time")),
+                    )?;
+                Ok(StoredObject {
+                    key: meta.location.to_string(),
+                    size_bytes: meta.size,
+                    last_modified,
+                })
+            })
+            .collect()
     }
 
     async fn delete(&self, key: &str) -> Result<(), StorageError> {

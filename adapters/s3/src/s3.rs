@@ -17,8 +17,8 @@ use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use mosaic_domain::MediaType;
-use mosaic_ports::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError};
-use time::Duration;
+use mosaic_ports::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject};
+use time::{Duration, OffsetDateTime};
 
 use crate::download::{Disposition, DownloadHeaders};
 use crate::key::StorageKey;
@@ -316,6 +316,65 @@ impl ObjectStorage for S3Storage {
         Ok(prefix)
     }
 
+    async fn put(
+        &self,
+        key: &str,
+        media_type: MediaType,
+        bytes: Vec<u8>,
+    ) -> Result<(), StorageError> {
+        let key = parse_key(key)?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .content_type(media_type.mime())
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
+    }
+
+    async fn list(&self, prefix: &str) -> Result<Vec<StoredObject>, StorageError> {
+        check_prefix(prefix)?;
+        let mut objects = Vec::new();
+        let mut continuation: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(prefix)
+                .set_continuation_token(continuation.take())
+                .send()
+                .await
+                .map_err(sdk_error)?;
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                let last_modified = object
+                    .last_modified()
+                    .and_then(|at| OffsetDateTime::from_unix_timestamp(at.secs()).ok())
+                    .ok_or_else(|| {
+                        StorageError::Internal(anyhow::anyhow!(
+                            "the store listed {key} without a valid modification time"
+                        ))
+                    })?;
+                objects.push(StoredObject {
+                    key: key.to_owned(),
+                    size_bytes: u64::try_from(object.size().unwrap_or(0)).unwrap_or(0),
+                    last_modified,
+                });
+            }
+            match page.next_continuation_token() {
+                Some(token) if page.is_truncated() == Some(true) => {
+                    continuation = Some(token.to_owned());
+                }
+                _ => break,
+            }
+        }
+        Ok(objects)
+    }
+
     async fn delete(&self, key: &str) -> Result<(), StorageError> {
         let key = parse_key(key)?;
         let result = self
@@ -335,6 +394,19 @@ impl ObjectStorage for S3Storage {
 
 fn parse_key(key: &str) -> Result<StorageKey, StorageError> {
     StorageKey::parse(key).map_err(|err| StorageError::Internal(err.into()))
+}
+
+/// A listing prefix is empty or a valid key followed by `/` (a folder).
+pub(crate) fn check_prefix(prefix: &str) -> Result<(), StorageError> {
+    if prefix.is_empty() {
+        return Ok(());
+    }
+    match prefix.strip_suffix('/') {
+        Some(folder) => parse_key(folder).map(|_| ()),
+        None => Err(StorageError::Internal(anyhow::anyhow!(
+            "a listing prefix must end with '/': {prefix:?}"
+        ))),
+    }
 }
 
 fn presigning_config(expires_in: Duration) -> Result<PresigningConfig, StorageError> {

@@ -157,6 +157,12 @@ async fn service_refuses_and_removes_a_file_that_is_not_its_type() {
 }
 
 #[tokio::test]
+async fn put_and_list_a_folder() {
+    let (storage, _dir) = storage();
+    common::put_and_list_a_folder(&storage).await;
+}
+
+#[tokio::test]
 async fn upload_with_another_type_is_refused() {
     let (storage, _dir) = storage();
     common::upload_with_another_type_is_refused(&storage, &Route(storage.clone())).await;

@@ -183,6 +183,11 @@ async fn service_refuses_and_removes_a_file_that_is_not_its_type() {
 }
 
 #[tokio::test]
+async fn put_and_list_a_folder() {
+    common::put_and_list_a_folder(&storage().await).await;
+}
+
+#[tokio::test]
 async fn upload_with_another_type_is_refused() {
     common::upload_with_another_type_is_refused(&storage().await, &Http::new()).await;
 }

@@ -28,6 +28,11 @@ pub trait MediaRepo: Send + Sync {
     /// MUST return [`RepoError::NotFound`] when no record has this id.
     async fn delete_media(&self, id: MediaId) -> Result<MediaRecord, RepoError>;
 
+    /// Those of `keys` that a media record has as its storage key, in any
+    /// order (for finding orphaned objects in storage). MUST answer for any
+    /// number of keys, including none.
+    async fn existing_storage_keys(&self, keys: &[String]) -> Result<Vec<String>, RepoError>;
+
     /// Total bytes of the media a user uploaded (for the quota).
     async fn media_bytes_of_user(&self, user: UserId) -> Result<u64, RepoError>;
 }

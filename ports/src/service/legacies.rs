@@ -126,9 +126,7 @@ impl MosaicService {
             .await
             .or_missing(Resource::Legacy)?;
         for key in keys {
-            if let Err(err) = self.ports.storage.delete(&key).await {
-                tracing::warn!(key, error = %err, "media object of a deleted legacy was not removed");
-            }
+            self.delete_media_objects(&key).await;
         }
         Ok(())
     }

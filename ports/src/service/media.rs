@@ -1,10 +1,14 @@
+use std::collections::HashSet;
+
 use mosaic_domain::{
-    LegacyId, MediaId, MediaRecord, Page, PageRequest, UploadRequest, UserId, ValidationError,
+    LegacyId, MediaId, MediaRecord, MediaType, Page, PageRequest, UploadRequest, UserId,
+    ValidationError,
 };
+use time::Duration;
 
 use super::{MosaicService, Resource, ServiceError, ServiceResult};
 use crate::service::error::RepoResultExt;
-use crate::{PresignedRequest, RepoError};
+use crate::{PresignedRequest, RepoError, StoredObject};
 
 /// Bytes read from the start of an upload to check its magic number.
 const MAGIC_PREFIX_LEN: usize = 16;
@@ -18,10 +22,64 @@ pub struct UploadTicket {
     pub upload: PresignedRequest,
 }
 
+/// A media item as a caller may see it: the record, a short-lived URL to
+/// view it, and one for its thumbnail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaView {
+    /// The record.
+    pub record: MediaRecord,
+    /// A short-lived download of the original (inline).
+    pub view: PresignedRequest,
+    /// A short-lived download of the thumbnail, for photos. It is made at
+    /// registration; when that failed, the URL answers "not found" and the
+    /// client shows `view` instead.
+    pub thumbnail: Option<PresignedRequest>,
+}
+
+/// What [`MosaicService::collect_orphan_media`] found and did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrphanMediaReport {
+    /// Whether this was a dry run (nothing was deleted).
+    pub dry_run: bool,
+    /// Objects looked at.
+    pub scanned: usize,
+    /// Objects without a media record older than the grace period: deleted,
+    /// or, in a dry run, those that would be.
+    pub orphans: Vec<StoredObject>,
+    /// Objects without a record still within the grace period (uploads in
+    /// progress), left alone.
+    pub recent_unregistered: usize,
+    /// Keys of orphans whose deletion failed (they are tried again next time).
+    pub failed: Vec<String>,
+}
+
+/// Every media object lives under this prefix.
+const MEDIA_PREFIX: &str = "legacies/";
+
+/// How many keys to look up in the database at once.
+const KEY_LOOKUP_BATCH: usize = 500;
+
 /// The storage key of a media item: built from ids only, never from the
 /// uploader's file name.
 pub fn media_storage_key(legacy: LegacyId, media: MediaId) -> String {
     format!("legacies/{legacy}/media/{media}")
+}
+
+/// Appended to a media item's storage key to name its thumbnail.
+pub const THUMBNAIL_SUFFIX: &str = ".thumb.jpg";
+
+/// The storage key of a media item's thumbnail: next to the original (a
+/// sibling rather than a child, because in a file-system store the
+/// original's key is a file and cannot also be a folder).
+pub fn thumbnail_storage_key(original_key: &str) -> String {
+    format!("{original_key}{THUMBNAIL_SUFFIX}")
+}
+
+/// The download name of a thumbnail: the original's name with `.jpg`.
+fn thumbnail_download_name(record: &MediaRecord) -> String {
+    let name = record.file_name.as_str();
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    format!("{stem}-thumbnail.jpg")
 }
 
 impl MosaicService {
@@ -121,7 +179,43 @@ impl MosaicService {
             .create_media(&record)
             .await
             .or_missing(Resource::Legacy)?;
+        self.store_thumbnail(&record).await;
         Ok(record)
+    }
+
+    /// Makes and stores the thumbnail of a photo. A failure is logged and
+    /// otherwise ignored: the upload has succeeded, and the gallery shows
+    /// the original instead.
+    async fn store_thumbnail(&self, record: &MediaRecord) {
+        if !self.thumbnails.supports(record.media_type) {
+            return;
+        }
+        let outcome = async {
+            let len = usize::try_from(record.size_bytes)
+                .map_err(|_| anyhow::anyhow!("the photo is too large to read into memory"))?;
+            let original = self
+                .ports
+                .storage
+                .read_prefix(&record.storage_key, len)
+                .await?;
+            let thumbnail = self
+                .thumbnails
+                .make_thumbnail(record.media_type, original)
+                .await?;
+            self.ports
+                .storage
+                .put(
+                    &thumbnail_storage_key(&record.storage_key),
+                    MediaType::Jpeg,
+                    thumbnail.jpeg,
+                )
+                .await?;
+            anyhow::Ok(())
+        }
+        .await;
+        if let Err(err) = outcome {
+            tracing::warn!(media = %record.id, error = %err, "no thumbnail was made; the original is shown instead");
+        }
     }
 
     /// The media of a legacy the caller may see, newest first.
@@ -137,6 +231,61 @@ impl MosaicService {
             .list_media(legacy, access.media_scope(), page)
             .await
             .or_missing(Resource::Legacy)
+    }
+
+    /// Like [`Self::list_media`], each item with short-lived URLs to view it
+    /// and its thumbnail.
+    pub async fn list_media_views(
+        &self,
+        caller: Option<UserId>,
+        legacy: LegacyId,
+        page: PageRequest,
+    ) -> ServiceResult<Page<MediaView>> {
+        let page = self.list_media(caller, legacy, page).await?;
+        let mut views = Vec::with_capacity(page.items.len());
+        for record in page.items {
+            views.push(self.media_view(record).await?);
+        }
+        Ok(Page {
+            items: views,
+            next: page.next,
+        })
+    }
+
+    /// A media item the caller may see, with fresh short-lived URLs.
+    pub async fn get_media(&self, caller: Option<UserId>, id: MediaId) -> ServiceResult<MediaView> {
+        let record = self.visible_media(caller, id).await?;
+        self.media_view(record).await
+    }
+
+    /// Presigns the URLs of a record the caller may see (presigning is
+    /// local computation for both stores: no request per item).
+    async fn media_view(&self, record: MediaRecord) -> ServiceResult<MediaView> {
+        let lifetime = self.settings.download_url_lifetime;
+        let view = self
+            .ports
+            .storage
+            .presign_download(&record.storage_key, record.file_name.as_str(), lifetime)
+            .await?;
+        let thumbnail = if self.thumbnails.supports(record.media_type) {
+            Some(
+                self.ports
+                    .storage
+                    .presign_download(
+                        &thumbnail_storage_key(&record.storage_key),
+                        &thumbnail_download_name(&record),
+                        lifetime,
+                    )
+                    .await?,
+            )
+        } else {
+            None
+        };
+        Ok(MediaView {
+            record,
+            view,
+            thumbnail,
+        })
     }
 
     /// A short-lived download of a media item the caller may see.
@@ -159,7 +308,8 @@ impl MosaicService {
     }
 
     /// Deletes a media item (its uploader or the creator): the record first,
-    /// then the object.
+    /// then the object and its thumbnail. An object that cannot be removed
+    /// is left for [`Self::collect_orphan_media`].
     pub async fn delete_media(&self, caller: UserId, id: MediaId) -> ServiceResult<()> {
         let record = self
             .ports
@@ -182,13 +332,74 @@ impl MosaicService {
             .delete_media(id)
             .await
             .or_missing(Resource::Media)?;
-        if let Err(err) = self.ports.storage.delete(&record.storage_key).await {
-            tracing::warn!(key = record.storage_key, error = %err, "media object was not removed after its record");
-        }
+        self.delete_media_objects(&record.storage_key).await;
         Ok(())
     }
 
-    async fn visible_media(
+    /// Removes a media object and its thumbnail after their record is gone;
+    /// a failure is logged, and `collect_orphan_media` removes the object
+    /// later.
+    pub(crate) async fn delete_media_objects(&self, key: &str) {
+        for key in [key.to_owned(), thumbnail_storage_key(key)] {
+            if let Err(err) = self.ports.storage.delete(&key).await {
+                tracing::warn!(key, error = %err, "media object was not removed after its record; media gc will remove it");
+            }
+        }
+    }
+
+    /// Finds objects under `legacies/` that no media record owns (uploads
+    /// never registered, objects whose removal failed after their record was
+    /// deleted) and deletes those last written more than `older_than` ago.
+    /// A thumbnail belongs to the record of its original. With `dry_run`
+    /// nothing is deleted. For `mosaic-admin media gc`; no caller checks:
+    /// this is an operator's task.
+    pub async fn collect_orphan_media(
+        &self,
+        older_than: Duration,
+        dry_run: bool,
+    ) -> ServiceResult<OrphanMediaReport> {
+        let cutoff = self.now() - older_than;
+        let objects = self.ports.storage.list(MEDIA_PREFIX).await?;
+        let mut report = OrphanMediaReport {
+            dry_run,
+            scanned: objects.len(),
+            orphans: Vec::new(),
+            recent_unregistered: 0,
+            failed: Vec::new(),
+        };
+        for batch in objects.chunks(KEY_LOOKUP_BATCH) {
+            let owners: Vec<String> = batch
+                .iter()
+                .map(|object| owner_key(&object.key).to_owned())
+                .collect();
+            let registered: HashSet<String> = self
+                .ports
+                .media
+                .existing_storage_keys(&owners)
+                .await
+                .or_missing(Resource::Media)?
+                .into_iter()
+                .collect();
+            for object in batch {
+                if registered.contains(owner_key(&object.key)) {
+                    continue;
+                }
+                if object.last_modified > cutoff {
+                    report.recent_unregistered += 1;
+                    continue;
+                }
+                if !dry_run && let Err(err) = self.ports.storage.delete(&object.key).await {
+                    tracing::warn!(key = object.key, error = %err, "orphaned media object was not removed");
+                    report.failed.push(object.key.clone());
+                    continue;
+                }
+                report.orphans.push(object.clone());
+            }
+        }
+        Ok(report)
+    }
+
+    pub(crate) async fn visible_media(
         &self,
         caller: Option<UserId>,
         id: MediaId,
@@ -228,5 +439,23 @@ impl MosaicService {
             });
         }
         Ok(())
+    }
+}
+
+/// The key of the media record an object belongs to: a thumbnail's is its
+/// original's.
+fn owner_key(key: &str) -> &str {
+    key.strip_suffix(THUMBNAIL_SUFFIX).unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thumbnail_belongs_to_its_original() {
+        let original = "legacies/a/media/b";
+        assert_eq!(owner_key(&thumbnail_storage_key(original)), original);
+        assert_eq!(owner_key(original), original);
     }
 }

@@ -22,13 +22,16 @@ use time::{Duration, OffsetDateTime};
 
 use crate::{
     Clock, IdGenerator, LegacyRepo, MediaRepo, MembershipRepo, ObjectStorage, SessionRepo,
-    StoryRepo, UserRepo,
+    StoryRepo, ThumbnailMaker, UserRepo,
 };
 
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use legacies::LegacyView;
-pub use media::{UploadTicket, media_storage_key};
+pub use media::{
+    MediaView, OrphanMediaReport, THUMBNAIL_SUFFIX, UploadTicket, media_storage_key,
+    thumbnail_storage_key,
+};
 pub use sessions::NewSession;
 
 /// Everything the service talks to.
@@ -97,6 +100,10 @@ pub struct ServiceSettings {
     pub download_url_lifetime: Duration,
     /// How long a sign-in link works.
     pub sign_in_link_lifetime: Duration,
+    /// How long an object in storage without a media record is left alone
+    /// before `collect_orphan_media` removes it (an upload in progress, or
+    /// one about to be registered, must not be taken away).
+    pub orphan_media_grace: Duration,
 }
 
 impl Default for ServiceSettings {
@@ -106,21 +113,45 @@ impl Default for ServiceSettings {
             upload_url_lifetime: Duration::minutes(15),
             download_url_lifetime: Duration::minutes(5),
             sign_in_link_lifetime: Duration::minutes(15),
+            orphan_media_grace: Duration::hours(24),
         }
     }
 }
 
 /// The application service. Cheap to clone; share one per process.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MosaicService {
     ports: Ports,
     settings: ServiceSettings,
+    /// Outside [`Ports`] so that thumbnails stay optional for embedders
+    /// (and existing `Ports { .. }` literals keep compiling).
+    thumbnails: Arc<dyn ThumbnailMaker>,
+}
+
+impl std::fmt::Debug for MosaicService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MosaicService")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
 }
 
 impl MosaicService {
-    /// A service over the given ports.
+    /// A service over the given ports. It makes no thumbnails until given a
+    /// maker with [`Self::with_thumbnails`].
     pub fn new(ports: Ports, settings: ServiceSettings) -> Self {
-        Self { ports, settings }
+        Self {
+            ports,
+            settings,
+            thumbnails: Arc::new(crate::NoThumbnails),
+        }
+    }
+
+    /// The same service, making thumbnails of photos with `maker` when they
+    /// are registered.
+    pub fn with_thumbnails(mut self, maker: Arc<dyn ThumbnailMaker>) -> Self {
+        self.thumbnails = maker;
+        self
     }
 
     /// The limits in force.

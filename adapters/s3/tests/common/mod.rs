@@ -167,6 +167,75 @@ pub async fn upload_register_download_delete(
     storage.delete(&key).await.expect("deleting again is fine");
 }
 
+/// `put` stores (and replaces) an object the server makes itself; `list`
+/// finds exactly the objects under a folder prefix, with their size and a
+/// recent modification time, and no longer after they are deleted.
+pub async fn put_and_list_a_folder(storage: &dyn ObjectStorage) {
+    let folder = format!("legacies/{}/", uuid::Uuid::now_v7());
+    let photo = format!("{folder}media/{}", uuid::Uuid::now_v7());
+    let thumbnail = format!("{photo}.thumb.jpg");
+    let neighbour = format!("legacies/{}/media/x", uuid::Uuid::now_v7());
+    assert!(
+        storage.list(&folder).await.unwrap().is_empty(),
+        "an unknown folder lists nothing"
+    );
+    let before = time::OffsetDateTime::now_utc() - Duration::minutes(1);
+    storage
+        .put(&photo, MediaType::Png, PNG.to_vec())
+        .await
+        .expect("put");
+    storage
+        .put(&thumbnail, MediaType::Jpeg, vec![1, 2, 3])
+        .await
+        .expect("put");
+    storage
+        .put(&thumbnail, MediaType::Jpeg, vec![1, 2, 3, 4])
+        .await
+        .expect("a second put replaces the object");
+    storage
+        .put(&neighbour, MediaType::Jpeg, vec![9])
+        .await
+        .unwrap();
+    assert_eq!(
+        storage.read_prefix(&thumbnail, 100).await.unwrap(),
+        [1, 2, 3, 4]
+    );
+
+    let mut listed = storage.list(&folder).await.expect("list");
+    listed.sort_by(|a, b| a.key.cmp(&b.key));
+    let keys: Vec<(&str, u64)> = listed
+        .iter()
+        .map(|o| (o.key.as_str(), o.size_bytes))
+        .collect();
+    assert_eq!(
+        keys,
+        [(photo.as_str(), PNG.len() as u64), (thumbnail.as_str(), 4)]
+    );
+    let after = time::OffsetDateTime::now_utc() + Duration::minutes(1);
+    for object in &listed {
+        assert!(
+            object.last_modified > before && object.last_modified < after,
+            "{object:?} has a modification time of now"
+        );
+    }
+    let everything = storage.list("legacies/").await.unwrap();
+    assert!(everything.iter().any(|o| o.key == neighbour));
+    assert!(everything.iter().any(|o| o.key == photo));
+
+    storage.delete(&photo).await.unwrap();
+    let listed = storage.list(&folder).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].key, thumbnail);
+    for key in [&thumbnail, &neighbour] {
+        storage.delete(key).await.unwrap();
+    }
+    assert!(storage.list(&folder).await.unwrap().is_empty());
+    assert!(
+        storage.list("legacies").await.is_err(),
+        "a prefix that is not a folder is refused"
+    );
+}
+
 /// A PUT with another Content-Type than the signed one is refused and
 /// leaves nothing behind.
 pub async fn upload_with_another_type_is_refused(

@@ -71,8 +71,8 @@ pub use error::RepoError;
 pub use identity::{IdentityError, IdentityProvider, LoginStart, PendingLogin, VerifiedIdentity};
 pub use repos::*;
 pub use service::{
-    LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError, ServiceResult,
-    ServiceSettings, UploadTicket, media_storage_key,
+    IdentitySignInError, LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError,
+    ServiceResult, ServiceSettings, SignUpPolicy, SignUpRule, UploadTicket, media_storage_key,
 };
 pub use service::{MediaView, OrphanMediaReport, THUMBNAIL_SUFFIX, thumbnail_storage_key};
 pub use storage::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject};

@@ -8,6 +8,7 @@
 //! not signed in; `caller: UserId` those that need a signed-in user.
 
 mod error;
+mod identity;
 mod legacies;
 pub(crate) mod media;
 mod members;
@@ -27,6 +28,7 @@ use crate::{
 
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
+pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};
 pub use legacies::LegacyView;
 pub use media::{
     MediaView, OrphanMediaReport, THUMBNAIL_SUFFIX, UploadTicket, media_storage_key,

@@ -36,30 +36,55 @@ impl MosaicService {
 
     /// The account with this e-mail address, if any.
     pub async fn find_user_by_email(&self, email: &Email) -> ServiceResult<Option<User>> {
-        self.ports.users.find_user_by_email(email).await.or_missing(Resource::User)
+        self.ports
+            .users
+            .find_user_by_email(email)
+            .await
+            .or_missing(Resource::User)
     }
 
     /// Any account by id (for administrators).
     pub async fn get_user(&self, user: UserId) -> ServiceResult<User> {
-        self.ports.users.get_user(user).await.or_missing(Resource::User)
+        self.ports
+            .users
+            .get_user(user)
+            .await
+            .or_missing(Resource::User)
     }
 
     /// All accounts, newest first (for administrators).
     pub async fn list_users(&self, page: PageRequest) -> ServiceResult<Page<User>> {
-        self.ports.users.list_users(page).await.or_missing(Resource::User)
+        self.ports
+            .users
+            .list_users(page)
+            .await
+            .or_missing(Resource::User)
     }
 
     /// How many accounts exist; the first start creates one when none does.
     pub async fn count_users(&self) -> ServiceResult<u64> {
-        self.ports.users.count_users().await.or_missing(Resource::User)
+        self.ports
+            .users
+            .count_users()
+            .await
+            .or_missing(Resource::User)
     }
 
     /// Grants or revokes administrator rights.
     pub async fn set_user_admin(&self, user: UserId, is_admin: bool) -> ServiceResult<User> {
-        let mut account = self.ports.users.get_user(user).await.or_missing(Resource::User)?;
+        let mut account = self
+            .ports
+            .users
+            .get_user(user)
+            .await
+            .or_missing(Resource::User)?;
         account.is_admin = is_admin;
         account.updated_at = self.now();
-        self.ports.users.update_user(&account).await.or_missing(Resource::User)?;
+        self.ports
+            .users
+            .update_user(&account)
+            .await
+            .or_missing(Resource::User)?;
         Ok(account)
     }
 

@@ -15,11 +15,11 @@
 //! each length-prefixed so that no two different requests share a string.
 
 use std::fmt;
-use std::io::Write;
 use std::path::Path;
 
 use hmac::{Hmac, KeyInit, Mac};
 use mosaic_domain::MediaType;
+use mosaic_key_file::{KeyError, SecretKey};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::Sha256;
 use thiserror::Error;
@@ -37,7 +37,7 @@ pub const LOCAL_MEDIA_PATH: &str = "/api/media/local/";
 const CANONICAL_VERSION: &str = "mosaic-local-media-v1";
 
 /// Shortest signing key accepted, in bytes.
-pub const MIN_SIGNING_KEY_BYTES: usize = 32;
+pub const MIN_SIGNING_KEY_BYTES: usize = mosaic_key_file::MIN_KEY_BYTES;
 
 /// Query values: everything but unreserved characters is encoded.
 const QUERY_VALUE_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -49,7 +49,7 @@ const QUERY_VALUE_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
 /// The secret that signs local media URLs. Every replica serving the same
 /// media folder needs the same key.
 #[derive(Clone)]
-pub struct UrlSigningKey(Vec<u8>);
+pub struct UrlSigningKey(SecretKey);
 
 impl fmt::Debug for UrlSigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,67 +74,41 @@ pub enum SigningKeyError {
     },
 }
 
+impl From<KeyError> for SigningKeyError {
+    fn from(err: KeyError) -> Self {
+        match err {
+            KeyError::Invalid => Self::Invalid,
+            KeyError::File { path, source } => Self::File { path, source },
+        }
+    }
+}
+
 impl UrlSigningKey {
     /// A key from raw bytes (at least 32).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, SigningKeyError> {
-        if bytes.len() < MIN_SIGNING_KEY_BYTES {
-            return Err(SigningKeyError::Invalid);
-        }
-        Ok(Self(bytes.to_vec()))
+        Ok(Self(SecretKey::from_bytes(bytes)?))
     }
 
     /// A key written as hex (at least 64 hex digits).
     pub fn from_hex(hex_key: &str) -> Result<Self, SigningKeyError> {
-        let bytes = hex::decode(hex_key.trim()).map_err(|_| SigningKeyError::Invalid)?;
-        Self::from_bytes(&bytes)
+        Ok(Self(SecretKey::from_hex(hex_key)?))
     }
 
     /// A new random 32-byte key.
     pub fn generate() -> Self {
-        let mut bytes = [0u8; MIN_SIGNING_KEY_BYTES];
-        getrandom::fill(&mut bytes).expect("the operating system has no random number source");
-        Self(bytes.to_vec())
+        Self(SecretKey::generate())
     }
 
     /// Reads the hex key in `path`, or creates the file (mode 0600) with a
     /// new random key when it does not exist, so that URLs stay valid across
     /// restarts of the embedded server.
     pub fn load_or_create(path: &Path) -> Result<Self, SigningKeyError> {
-        let file_error = |source| SigningKeyError::File {
-            path: path.display().to_string(),
-            source,
-        };
-        match std::fs::read_to_string(path) {
-            Ok(text) => return Self::from_hex(&text),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(file_error(err)),
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(file_error)?;
-        }
-        let key = Self::generate();
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(path) {
-            Ok(mut file) => {
-                file.write_all(hex::encode(&key.0).as_bytes())
-                    .map_err(file_error)?;
-                Ok(key)
-            }
-            // Another process created it first: use theirs.
-            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                let text = std::fs::read_to_string(path).map_err(file_error)?;
-                Self::from_hex(&text)
-            }
-            Err(err) => Err(file_error(err)),
-        }
+        Ok(Self(SecretKey::load_or_create(path)?))
     }
 
     fn mac(&self, canonical: &str) -> Hmac<Sha256> {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.as_bytes())
+            .expect("HMAC accepts keys of any length");
         mac.update(canonical.as_bytes());
         mac
     }

@@ -21,6 +21,7 @@ pub mod health;
 pub mod legacies;
 pub mod media;
 pub mod memberships;
+pub mod seeding;
 pub mod sessions;
 pub mod stories;
 pub mod users;
@@ -135,6 +136,7 @@ macro_rules! contract_tests {
                 delete_media_returns_the_record,
                 media_list_follows_scope_and_pages,
                 media_bytes_are_summed_per_uploader,
+                existing_storage_keys_are_found_among_any_number,
             }
             sessions {
                 session_reads_back_by_token_hash,

@@ -156,3 +156,40 @@ pub async fn media_bytes_are_summed_per_uploader<S: Store>(store: &S) {
     assert_eq!(store.media_bytes_of_user(alice.id).await.unwrap(), 7);
     assert_eq!(store.media_bytes_of_user(bob.id).await.unwrap(), 1000);
 }
+
+/// `existing_storage_keys` returns exactly those of the given keys that a
+/// record has, for none, one and thousands of keys, also keys with quotes,
+/// backslashes and non-ASCII letters.
+pub async fn existing_storage_keys_are_found_among_any_number<S: Store>(store: &S) {
+    let alice = given_user(store, "Alice").await;
+    assert!(store.existing_storage_keys(&[]).await.unwrap().is_empty());
+    let mut stored = Vec::new();
+    for (i, key) in [
+        "plain/key",
+        "with \"quotes\"",
+        "back\\slash",
+        "ünïcode/ключ",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut m = media(None, alice.id, 1, at(i as i64));
+        m.storage_key = key.to_owned();
+        store.create_media(&m).await.unwrap();
+        stored.push(m.storage_key);
+    }
+    let mut asked: Vec<String> = (0..5_000).map(|i| format!("absent/{i}")).collect();
+    asked.extend(stored.iter().cloned());
+    let mut found = store.existing_storage_keys(&asked).await.unwrap();
+    found.sort();
+    stored.sort();
+    assert_eq!(found, stored);
+    let one_absent = ["absent/x".to_owned()];
+    assert!(
+        store
+            .existing_storage_keys(&one_absent)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -41,6 +41,7 @@ macro_rules! session_columns {
 /// Every statement the repositories run, for Postgres.
 pub(crate) const POSTGRES: Statements = Statements {
     ping: "SELECT 1",
+    analyze: "ANALYZE",
 
     insert_user: "INSERT INTO users (id, email, name, avatar_url, is_admin, disabled, created_at, updated_at) \
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -174,6 +175,8 @@ pub(crate) const POSTGRES: Statements = Statements {
         "DELETE FROM media WHERE id = $1 RETURNING ",
         media_columns!()
     ),
+    existing_storage_keys: "SELECT storage_key FROM media \
+                            WHERE storage_key IN (SELECT jsonb_array_elements_text($1))",
     media_bytes_of_user: "SELECT COALESCE(SUM(size_bytes), 0)::bigint FROM media WHERE uploaded_by = $1",
 
     insert_session: concat!(

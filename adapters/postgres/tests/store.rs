@@ -342,3 +342,11 @@ async fn connection_killed_mid_story_edit_loses_no_text() {
     assert_eq!(store.get_story(memory.id).await.unwrap(), memory);
     fixture.teardown().await;
 }
+
+#[tokio::test]
+async fn seeded_dataset_reads_back_through_the_ports() {
+    let fixture = Fresh::setup().await;
+    mosaic_contract_tests::seeding::seeded_dataset_reads_back_through_the_ports(&fixture.store)
+        .await;
+    fixture.teardown().await;
+}

@@ -70,21 +70,30 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|code| unavailable_code(&code)),
+        sqlx::Error::Database(db) => {
+            let Some(code) = db.code() else {
+                return false;
+            };
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                code.parse::<i32>().is_ok_and(sqlite_unavailable)
+            } else {
+                postgres_unavailable(&code)
+            }
+        }
         _ => false,
     }
 }
 
-fn unavailable_code(code: &str) -> bool {
-    match code.parse::<i32>() {
-        // SQLite result codes (the primary code is the low byte): BUSY,
-        // LOCKED, IOERR, FULL, CANTOPEN.
-        Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6 | 10 | 13 | 14),
-        // Postgres SQLSTATE: class 08 is "connection exception", 57P0x the
-        // server shutting down or terminating this backend, 53300 too many
-        // connections.
-        Err(_) => code.starts_with("08") || code.starts_with("57P") || code == "53300",
-    }
+/// SQLite result codes (the primary code is the low byte of the extended
+/// one): BUSY, LOCKED, IOERR, FULL, CANTOPEN.
+fn sqlite_unavailable(code: i32) -> bool {
+    matches!(code & 0xff, 5 | 6 | 10 | 13 | 14)
+}
+
+/// Postgres SQLSTATE: class 08 is "connection exception", 57P0x the server
+/// shutting down or terminating this backend, 53300 too many connections.
+fn postgres_unavailable(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08") || sqlstate.starts_with("57P") || sqlstate == "53300"
 }
 
 #[cfg(test)]
@@ -93,12 +102,13 @@ mod tests {
 
     #[test]
     fn busy_sqlite_and_shutting_down_postgres_are_unavailable() {
-        assert!(unavailable_code("5"));
-        assert!(unavailable_code("517"));
-        assert!(unavailable_code("57P01"));
-        assert!(unavailable_code("08006"));
-        assert!(!unavailable_code("23505"));
-        assert!(!unavailable_code("19"));
+        assert!(sqlite_unavailable(5));
+        assert!(sqlite_unavailable(517));
+        assert!(!sqlite_unavailable(19));
+        assert!(!sqlite_unavailable(2067));
+        assert!(postgres_unavailable("57P01"));
+        assert!(postgres_unavailable("08006"));
+        assert!(!postgres_unavailable("23505"));
     }
 
     #[test]

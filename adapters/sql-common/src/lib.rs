@@ -12,7 +12,9 @@
 //! - [`impl_repositories!`]: the body of every repository method, expanded
 //!   into each adapter over its [`Statements`];
 //! - [`StoreOptions`], [`MigrationMode`], [`StoreError`] and the schema
-//!   version decision both stores make when they connect.
+//!   version decision both stores make when they connect;
+//! - [`seed()`]: a generated family dataset at scale, written in batches
+//!   through [`BulkLoad`] (benchmarks, demos, `mosaic-admin seed`).
 //!
 //! This crate is internal to the workspace (`publish = false`).
 
@@ -21,6 +23,7 @@ mod paging;
 mod repositories;
 pub mod rows;
 mod schema;
+pub mod seed;
 mod statements;
 mod timestamp;
 
@@ -28,6 +31,7 @@ pub use errors::{OnUnique, conflict, is_unavailable, read_error, unique_target, 
 pub use paging::{contains_pattern, fetch_limit, keyset_bound};
 pub use rows::{non_negative, stored_size};
 pub use schema::{MigrationMode, StoreError, StoreOptions, latest_known_version, schema_decision};
+pub use seed::{Batch, BulkLoad, SeedPlan, SeedSummary, seed};
 pub use statements::Statements;
 pub use timestamp::Timestamp;
 

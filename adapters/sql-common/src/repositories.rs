@@ -10,8 +10,9 @@
 //! here once. What differs between the databases is only the SQL
 //! ([`Statements`](crate::Statements)) and how a write transaction begins.
 
-/// Implements every repository port of `mosaic-ports` and
-/// [`StoreHealth`](mosaic_ports::StoreHealth) for `$store`.
+/// Implements every repository port of `mosaic-ports`,
+/// [`StoreHealth`](mosaic_ports::StoreHealth) and [`BulkLoad`](crate::BulkLoad)
+/// for `$store`.
 ///
 /// `$store` must have two inherent methods:
 /// - `fn pool(&self) -> &sqlx::Pool<$db>`
@@ -80,6 +81,83 @@ macro_rules! impl_repositories {
                 rows.into_iter().map(into_domain).collect()
             }
 
+            /// A prepared statement with its parameters bound.
+            type Bound = sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments>;
+
+            fn insert_user(user: &User) -> Bound {
+                sqlx::query(SQL.insert_user)
+                    .bind(user.id.as_uuid())
+                    .bind(user.email.as_str())
+                    .bind(user.name.as_str())
+                    .bind(user.avatar_url.as_deref())
+                    .bind(user.is_admin)
+                    .bind(user.disabled)
+                    .bind(Timestamp(user.created_at))
+                    .bind(Timestamp(user.updated_at))
+            }
+
+            fn insert_legacy(legacy: &Legacy) -> Bound {
+                sqlx::query(SQL.insert_legacy)
+                    .bind(legacy.id.as_uuid())
+                    .bind(legacy.name.as_str())
+                    .bind(legacy.dates.birth())
+                    .bind(legacy.dates.death())
+                    .bind(legacy.biography.as_ref().map(|b| b.as_str()))
+                    .bind(legacy.created_by.as_uuid())
+                    .bind(Timestamp(legacy.created_at))
+                    .bind(Timestamp(legacy.updated_at))
+            }
+
+            fn insert_membership(membership: &Membership) -> Bound {
+                sqlx::query(SQL.insert_membership)
+                    .bind(membership.legacy_id.as_uuid())
+                    .bind(membership.user_id.as_uuid())
+                    .bind(membership.role.as_str())
+                    .bind(Timestamp(membership.joined_at))
+            }
+
+            fn insert_story(story: &Story) -> Bound {
+                sqlx::query(SQL.insert_story)
+                    .bind(story.id.as_uuid())
+                    .bind(story.legacy_id.as_uuid())
+                    .bind(story.author_id.as_uuid())
+                    .bind(story.title.as_str())
+                    .bind(story.content.as_str())
+                    .bind(story.visibility.as_str())
+                    .bind(Timestamp(story.created_at))
+                    .bind(Timestamp(story.updated_at))
+                    .bind(story.deleted_at.map(Timestamp))
+            }
+
+            #[async_trait]
+            impl $crate::BulkLoad for $store {
+                async fn load(&self, batch: &$crate::Batch) -> Result<(), RepoError> {
+                    let mut tx = self.begin_write().await.map_err(read_error)?;
+                    let inserts = batch
+                        .users
+                        .iter()
+                        .map(insert_user)
+                        .chain(batch.legacies.iter().map(insert_legacy))
+                        .chain(batch.memberships.iter().map(insert_membership))
+                        .chain(batch.stories.iter().map(insert_story));
+                    for insert in inserts {
+                        insert
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|err| write_error(err, &conflict))?;
+                    }
+                    tx.commit().await.map_err(read_error)
+                }
+
+                async fn analyze(&self) -> Result<(), RepoError> {
+                    sqlx::query(SQL.analyze)
+                        .execute(self.pool())
+                        .await
+                        .map(|_| ())
+                        .map_err(read_error)
+                }
+            }
+
             #[async_trait]
             impl StoreHealth for $store {
                 async fn ping(&self) -> Result<(), RepoError> {
@@ -97,15 +175,7 @@ macro_rules! impl_repositories {
             #[async_trait]
             impl UserRepo for $store {
                 async fn create_user(&self, user: &User) -> Result<(), RepoError> {
-                    sqlx::query(SQL.insert_user)
-                        .bind(user.id.as_uuid())
-                        .bind(user.email.as_str())
-                        .bind(user.name.as_str())
-                        .bind(user.avatar_url.as_deref())
-                        .bind(user.is_admin)
-                        .bind(user.disabled)
-                        .bind(Timestamp(user.created_at))
-                        .bind(Timestamp(user.updated_at))
+                    insert_user(user)
                         .execute(self.pool())
                         .await
                         .map_err(|err| {
@@ -239,23 +309,11 @@ macro_rules! impl_repositories {
                     creator: &Membership,
                 ) -> Result<(), RepoError> {
                     let mut tx = self.begin_write().await.map_err(read_error)?;
-                    sqlx::query(SQL.insert_legacy)
-                        .bind(legacy.id.as_uuid())
-                        .bind(legacy.name.as_str())
-                        .bind(legacy.dates.birth())
-                        .bind(legacy.dates.death())
-                        .bind(legacy.biography.as_ref().map(|b| b.as_str()))
-                        .bind(legacy.created_by.as_uuid())
-                        .bind(Timestamp(legacy.created_at))
-                        .bind(Timestamp(legacy.updated_at))
+                    insert_legacy(legacy)
                         .execute(&mut *tx)
                         .await
                         .map_err(|err| write_error(err, &conflict))?;
-                    sqlx::query(SQL.insert_membership)
-                        .bind(creator.legacy_id.as_uuid())
-                        .bind(creator.user_id.as_uuid())
-                        .bind(creator.role.as_str())
-                        .bind(Timestamp(creator.joined_at))
+                    insert_membership(creator)
                         .execute(&mut *tx)
                         .await
                         .map_err(|err| write_error(err, &conflict))?;
@@ -377,11 +435,7 @@ macro_rules! impl_repositories {
                 }
 
                 async fn add_membership(&self, membership: &Membership) -> Result<(), RepoError> {
-                    sqlx::query(SQL.insert_membership)
-                        .bind(membership.legacy_id.as_uuid())
-                        .bind(membership.user_id.as_uuid())
-                        .bind(membership.role.as_str())
-                        .bind(Timestamp(membership.joined_at))
+                    insert_membership(membership)
                         .execute(self.pool())
                         .await
                         .map_err(|err| {
@@ -516,16 +570,7 @@ macro_rules! impl_repositories {
             #[async_trait]
             impl StoryRepo for $store {
                 async fn create_story(&self, story: &Story) -> Result<(), RepoError> {
-                    sqlx::query(SQL.insert_story)
-                        .bind(story.id.as_uuid())
-                        .bind(story.legacy_id.as_uuid())
-                        .bind(story.author_id.as_uuid())
-                        .bind(story.title.as_str())
-                        .bind(story.content.as_str())
-                        .bind(story.visibility.as_str())
-                        .bind(Timestamp(story.created_at))
-                        .bind(Timestamp(story.updated_at))
-                        .bind(story.deleted_at.map(Timestamp))
+                    insert_story(story)
                         .execute(self.pool())
                         .await
                         .map_err(|err| write_error(err, &conflict))?;
@@ -722,6 +767,22 @@ macro_rules! impl_repositories {
                         .map_err(read_error)?
                         .ok_or(RepoError::NotFound)?
                         .into_domain()
+                }
+
+                async fn existing_storage_keys(
+                    &self,
+                    keys: &[String],
+                ) -> Result<Vec<String>, RepoError> {
+                    if keys.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    // One JSON array parameter that both databases expand in
+                    // SQL: any number of keys is one statement.
+                    sqlx::query_scalar(SQL.existing_storage_keys)
+                        .bind(sqlx::types::Json(keys))
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(read_error)
                 }
 
                 async fn media_bytes_of_user(&self, user: UserId) -> Result<u64, RepoError> {

@@ -11,6 +11,8 @@
 pub struct Statements {
     /// A trivial query proving the database answers.
     pub ping: &'static str,
+    /// Refreshes the planner's statistics (after a bulk load).
+    pub analyze: &'static str,
 
     /// Insert a user: id, email, name, avatar_url, is_admin, disabled, created_at, updated_at.
     pub insert_user: &'static str,
@@ -95,6 +97,9 @@ pub struct Statements {
     pub list_media: &'static str,
     /// Delete the media record (1); returns the row.
     pub delete_media: &'static str,
+    /// The `storage_key`s of media records among the keys in the JSON array
+    /// of strings (1).
+    pub existing_storage_keys: &'static str,
     /// Sum of `size_bytes` of user (1) as a 64-bit integer, 0 when none.
     pub media_bytes_of_user: &'static str,
 

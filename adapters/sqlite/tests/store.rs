@@ -289,3 +289,11 @@ async fn failure_inside_a_transaction_leaves_nothing_half_written() {
     assert_eq!(store.get_story(memory.id).await.unwrap(), memory);
     fixture.teardown().await;
 }
+
+#[tokio::test]
+async fn seeded_dataset_reads_back_through_the_ports() {
+    let fixture = FreshFile::setup().await;
+    mosaic_contract_tests::seeding::seeded_dataset_reads_back_through_the_ports(&fixture.store)
+        .await;
+    fixture.teardown().await;
+}

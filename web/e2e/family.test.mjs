@@ -67,6 +67,7 @@ test('a relative asks to join, the creator approves, the member reads family sto
 
   // The creator still sees all three, newest first, each with its visibility.
   await creator.goto(legacyPath);
+  await creator.getByRole('article', { name: 'The workshop' }).waitFor();
   const titles = await creator.getByRole('article').getByRole('heading').allInnerTexts();
   assert.deepEqual(titles, ['His eulogy', 'What I never told him', 'The workshop']);
 

@@ -9,10 +9,11 @@ export const legacyKeys = {
 };
 
 /** The legacies the signed-in person created, belongs to or asked to join. */
-export function useMyLegacies() {
+export function useMyLegacies(enabled = true) {
   return useQuery({
     queryKey: legacyKeys.mine,
     queryFn: () => unwrap(api.GET('/legacies', { params: { query: { limit: 100 } } })),
+    enabled,
   });
 }
 

@@ -4,19 +4,20 @@ import { useMe } from '../api/me';
 import type { Legacy } from '../api/types';
 import { errorMessage } from '../api/ApiError';
 
-/** "Ask to join" for someone not yet in the legacy (the role badge shows "Request pending" after). */
+/** "Ask to join" for someone not yet in the legacy; "Request pending" once asked. */
 export function JoinButton({ legacy }: { legacy: Legacy }) {
   const me = useMe();
   const join = useJoinLegacy();
 
+  // Once the role is known, the role badge beside this button says "Request pending".
+  if (legacy.my_role) return null;
   if (join.isSuccess) {
     return (
       <span className="status-pending" role="status">
-        Asked to join. The creator will approve it.
+        Request pending: the creator will approve it.
       </span>
     );
   }
-  if (legacy.my_role) return null;
   if (me.isSuccess && !me.data) {
     return <Link to="/sign-in">Sign in to join</Link>;
   }

@@ -49,7 +49,7 @@ export function LegacyPage() {
   const deleted = (location.state as DeletedStoryState | null)?.deletedStory;
 
   return (
-    <article className="legacy">
+    <div className="legacy">
       <LegacyHeader legacy={legacy.data} />
       {deleted ? <UndoDeleteNotice storyId={deleted.id} title={deleted.title} /> : null}
       {tabs.length > 1 ? <LegacyTabs tabs={tabs} current={tab} /> : null}
@@ -60,6 +60,6 @@ export function LegacyPage() {
       ) : (
         <MediaPanel legacy={legacy.data} />
       )}
-    </article>
+    </div>
   );
 }

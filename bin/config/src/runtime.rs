@@ -6,6 +6,7 @@ use mosaic_ports::{
     MosaicService, ObjectStorage, Ports, RandomIds, RepoError, ServiceSettings, StoreHealth,
     SystemClock,
 };
+use mosaic_postgres::PostgresStore;
 use mosaic_s3::{MediaStore, StorageConfig};
 use mosaic_sqlite::SqliteStore;
 use mosaic_sqlite::{MigrationMode, StoreError, StoreOptions};
@@ -37,6 +38,8 @@ pub enum StartupError {
 pub enum Database {
     /// The embedded default.
     Sqlite(Arc<SqliteStore>),
+    /// Production.
+    Postgres(Arc<PostgresStore>),
 }
 
 impl Database {
@@ -47,7 +50,9 @@ impl Database {
             migrations,
             ..StoreOptions::default()
         };
-        if url.starts_with("sqlite:") {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(Arc::new(PostgresStore::connect(url, options).await?)))
+        } else if url.starts_with("sqlite:") {
             Ok(Self::Sqlite(Arc::new(
                 SqliteStore::connect(url, options).await?,
             )))
@@ -75,6 +80,7 @@ impl Database {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
         }
     }
 
@@ -82,6 +88,7 @@ impl Database {
     pub async fn close(&self) {
         match self {
             Self::Sqlite(store) => store.close().await,
+            Self::Postgres(store) => store.close().await,
         }
     }
 }
@@ -91,6 +98,7 @@ impl StoreHealth for Database {
     async fn ping(&self) -> Result<(), RepoError> {
         match self {
             Self::Sqlite(store) => store.ping().await,
+            Self::Postgres(store) => store.ping().await,
         }
     }
 }

@@ -32,6 +32,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 pub use mosaic_sql_common::{MigrationMode, StoreError, StoreOptions};
+/// Bulk loading and the generated family dataset (`mosaic-admin seed`, benchmarks).
+pub use mosaic_sql_common::{BulkLoad, SeedPlan, SeedSummary, seed};
 
 /// The migrations of `migrations/postgres/`, built in.
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");

@@ -31,6 +31,8 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, Transaction};
 
 pub use mosaic_sql_common::{MigrationMode, StoreError, StoreOptions};
+/// Bulk loading and the generated family dataset (`mosaic-admin seed`, benchmarks).
+pub use mosaic_sql_common::{BulkLoad, SeedPlan, SeedSummary, seed};
 
 /// The migrations of `migrations/sqlite/`, built in.
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");

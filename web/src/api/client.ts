@@ -16,7 +16,13 @@ const csrfHeader: Middleware = {
 };
 
 /** The typed API client, generated from bin/api/openapi.json. */
-export const api = createClient<paths>({ baseUrl: '/api', credentials: 'same-origin' });
+export const api = createClient<paths>({
+  // Absolute, because `new Request()` outside a browser (component tests) has no base URL.
+  baseUrl: `${globalThis.location?.origin ?? ''}/api`,
+  credentials: 'same-origin',
+  // Looked up at each call (not once at start), so tests can replace `fetch`.
+  fetch: (request: Request) => globalThis.fetch(request),
+});
 api.use(csrfHeader);
 
 interface ApiResult<T> {

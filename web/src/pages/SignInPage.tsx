@@ -2,6 +2,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useMe, useRedeemSignInLink } from '../api/me';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
+import { signInErrorMessage } from '../signInErrors';
 
 /**
  * `/sign-in?token=…` from a one-time link. The token is only used when the
@@ -11,6 +12,7 @@ import { PageTitle } from '../components/PageTitle';
 export function SignInPage() {
   const [params] = useSearchParams();
   const token = params.get('token');
+  const failure = params.get('error');
   const me = useMe();
   const redeem = useRedeemSignInLink();
   const navigate = useNavigate();
@@ -42,6 +44,11 @@ export function SignInPage() {
   return (
     <section className="narrow">
       <PageTitle documentTitle="Sign in">Sign in to Mosaic Life</PageTitle>
+      {failure ? (
+        <div className="error-box" role="alert">
+          <p>{signInErrorMessage(failure)}</p>
+        </div>
+      ) : null}
       {me.data ? (
         <p>
           You are signed in as <strong>{me.data.name}</strong>. <Link to="/">Go to your legacies</Link>.

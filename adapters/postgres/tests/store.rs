@@ -33,7 +33,8 @@ fn url_with_database(url: &str, database: &str) -> String {
     format!("{server}/{database}{query}")
 }
 
-/// An empty database of its own on the test server.
+/// An empty database of its own on the test server, dropped when this value
+/// is dropped — also when the test panics.
 struct FreshDatabase {
     name: String,
     url: String,
@@ -52,18 +53,31 @@ impl FreshDatabase {
         let url = url_with_database(&server_url(), &name);
         Self { name, url }
     }
+}
 
-    async fn drop_database(self) {
-        let mut admin = PgConnection::connect(&server_url())
-            .await
-            .expect("connect to MOSAIC_TEST_POSTGRES_URL");
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        )))
-        .execute(&mut admin)
-        .await
-        .expect("drop test database");
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        // Drop runs outside async code (and maybe during a panic): use a
+        // thread with its own small runtime. FORCE ends leftover connections.
+        let statement = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect(&server_url()).await?;
+                sqlx::query(sqlx::AssertSqlSafe(statement))
+                    .execute(&mut admin)
+                    .await?;
+                Ok::<_, anyhow::Error>(())
+            })
+        })
+        .join();
+        if !std::thread::panicking() {
+            dropped
+                .expect("dropping the test database panicked")
+                .expect("drop test database");
+        }
     }
 }
 
@@ -90,7 +104,7 @@ impl Fixture for Fresh {
 
     async fn teardown(self) {
         self.store.close().await;
-        self.database.drop_database().await;
+        // Dropping `self.database` drops the database.
     }
 }
 
@@ -173,7 +187,7 @@ async fn skipping_migrations_on_an_empty_database_is_refused() {
         matches!(err, StoreError::SchemaBehind { database: None, .. }),
         "{err:?}"
     );
-    database.drop_database().await;
+    drop(database);
 }
 
 #[tokio::test]
@@ -199,7 +213,7 @@ async fn unreachable_server_is_a_connect_error_and_closed_store_is_unavailable()
         fixture.store.get_user(missing).await,
         Err(RepoError::Unavailable(_))
     ));
-    fixture.database.drop_database().await;
+    drop(fixture);
 }
 
 #[tokio::test]

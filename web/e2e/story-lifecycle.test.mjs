@@ -19,6 +19,13 @@ test('a draft survives a closed tab, edits have a history to restore, and a dele
   await signIn(page, await signInLink(`erin-${id}@example.com`, 'Erin'));
   const legacyPath = await createLegacy(page, { name: `Walter White ${id}` });
 
+  // The creator adds a biography later.
+  await page.getByRole('link', { name: 'Edit details' }).click();
+  await page.getByLabel('Short biography (optional)').fill('Taught *chemistry*.');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('heading', { level: 1, name: `Walter White ${id}` }).waitFor();
+  await page.locator('.biography em').getByText('chemistry').waitFor();
+
   // Type, close the tab, come back: the text is still there.
   await page.getByRole('link', { name: 'Write a story' }).click();
   const editorUrl = page.url();

@@ -9,6 +9,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 
 // Pages a first visit never needs are loaded on demand to keep the first page small.
 const NewLegacyPage = lazy(() => import('./pages/NewLegacyPage'));
+const EditLegacyPage = lazy(() => import('./pages/EditLegacyPage'));
 const FindLegacyPage = lazy(() => import('./pages/FindLegacyPage'));
 const StoryPage = lazy(() => import('./pages/StoryPage'));
 const StoryEditorPage = lazy(() => import('./pages/StoryEditorPage'));
@@ -24,6 +25,7 @@ export function App() {
           <Route path="/legacies/new" element={<NewLegacyPage />} />
           <Route path="/find" element={<FindLegacyPage />} />
           <Route path="/legacies/:legacyId" element={<LegacyPage />} />
+          <Route path="/legacies/:legacyId/edit" element={<EditLegacyPage />} />
           <Route path="/legacies/:legacyId/stories/new" element={<StoryEditorPage />} />
           <Route path="/stories/:storyId" element={<StoryPage />} />
           <Route path="/stories/:storyId/edit" element={<StoryEditorPage />} />

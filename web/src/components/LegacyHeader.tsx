@@ -1,6 +1,7 @@
+import { Link } from 'react-router-dom';
 import type { Legacy } from '../api/types';
 import { lifeSpan } from '../format';
-import { ROLE_LABEL } from '../roles';
+import { canWrite, ROLE_LABEL } from '../roles';
 import { JoinButton } from './JoinButton';
 import { Markdown } from './Markdown';
 import { PageTitle } from './PageTitle';
@@ -20,6 +21,7 @@ export function LegacyHeader({ legacy }: { legacy: Legacy }) {
           </span>
         ) : null}
         <JoinButton legacy={legacy} />
+        {canWrite(legacy.my_role) ? <Link to={`/legacies/${legacy.id}/edit`}>Edit details</Link> : null}
       </p>
     </header>
   );

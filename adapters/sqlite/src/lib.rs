@@ -30,9 +30,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
-pub use mosaic_sql_common::{MigrationMode, StoreError, StoreOptions};
 /// Bulk loading and the generated family dataset (`mosaic-admin seed`, benchmarks).
 pub use mosaic_sql_common::{BulkLoad, SeedPlan, SeedSummary, seed};
+pub use mosaic_sql_common::{MigrationMode, StoreError, StoreOptions};
 
 /// The migrations of `migrations/sqlite/`, built in.
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -53,11 +53,7 @@ impl SqliteStore {
     /// `options.migrations`.
     pub async fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Self, StoreError> {
         let path = path.as_ref();
-        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|err| {
-                StoreError::Config(format!("cannot create directory {}: {err}", dir.display()))
-            })?;
-        }
+        create_parent_dir(path)?;
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true);
@@ -65,12 +61,16 @@ impl SqliteStore {
     }
 
     /// Opens the database named by a URL: `sqlite://path/to/file.db`,
-    /// `sqlite:///absolute/path.db` or `sqlite::memory:`.
+    /// `sqlite:///absolute/path.db` or `sqlite::memory:`. Like [`Self::open`],
+    /// creates a missing file and its parent directories.
     pub async fn connect(url: &str, options: StoreOptions) -> Result<Self, StoreError> {
         let connect = SqliteConnectOptions::from_str(url)
             .map_err(|err| StoreError::Config(format!("invalid SQLite URL: {err}")))?
             .create_if_missing(true);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            create_parent_dir(connect.get_filename())?;
+        }
         Self::with_connect_options(connect, options, in_memory).await
     }
 
@@ -162,6 +162,16 @@ impl SqliteStore {
     /// A transaction holding SQLite's write lock from its first statement.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+/// Creates the directory a database file goes in, when missing.
+fn create_parent_dir(path: &Path) -> Result<(), StoreError> {
+    match path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        Some(dir) => std::fs::create_dir_all(dir).map_err(|err| {
+            StoreError::Config(format!("cannot create directory {}: {err}", dir.display()))
+        }),
+        None => Ok(()),
     }
 }
 

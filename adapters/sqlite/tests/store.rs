@@ -137,6 +137,24 @@ async fn skipping_migrations_on_an_empty_database_is_refused() {
 }
 
 #[tokio::test]
+async fn url_names_a_file_whose_directories_are_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("data").join("mosaic.db");
+    let url = format!("sqlite://{}", path.display());
+    let store = SqliteStore::connect(&url, StoreOptions::default())
+        .await
+        .unwrap();
+    let alice = given_user(&store, "Alice").await;
+    store.close().await;
+    assert!(path.is_file());
+    let again = SqliteStore::connect(&url, StoreOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(again.get_user(alice.id).await.unwrap(), alice);
+    again.close().await;
+}
+
+#[tokio::test]
 async fn in_memory_store_works() {
     let store = SqliteStore::in_memory().await.unwrap();
     store.ping().await.unwrap();

@@ -31,9 +31,9 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
-pub use mosaic_sql_common::{MigrationMode, StoreError, StoreOptions};
 /// Bulk loading and the generated family dataset (`mosaic-admin seed`, benchmarks).
 pub use mosaic_sql_common::{BulkLoad, SeedPlan, SeedSummary, seed};
+pub use mosaic_sql_common::{MigrationMode, StoreError, StoreOptions};
 
 /// The migrations of `migrations/postgres/`, built in.
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");

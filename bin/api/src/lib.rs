@@ -17,6 +17,7 @@ pub mod health;
 pub mod metrics;
 pub mod middleware;
 pub mod rate_limit;
+pub mod sign_in;
 pub mod startup;
 pub mod state;
 pub mod wiring;

@@ -41,7 +41,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let app = Application::bind(
         &config.bind,
-        app_state(&runtime, &config),
+        app_state(&runtime, &config).await?,
         config.web_dir.clone(),
     )
     .await?;

@@ -15,6 +15,7 @@ use crate::api::openapi_service;
 use crate::error::framework_error_response;
 use crate::health;
 use crate::middleware::{body_limit, csrf_guard, observe};
+use crate::sign_in;
 use crate::state::AppState;
 
 /// The largest JSON body the API accepts (a 50,000-character story in
@@ -48,7 +49,9 @@ pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
         .nest("/docs", docs)
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
-        .at("/metrics", get(health::metrics));
+        .at("/metrics", get(health::metrics))
+        .at(sign_in::LOGIN_PATH, get(sign_in::login))
+        .at(sign_in::CALLBACK_PATH, get(sign_in::callback));
     if let Some(dir) = web_dir {
         route = route.nest(
             "/",

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use mosaic_ports::MosaicService;
+use mosaic_ports::{MosaicService, SignUpPolicy};
 
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
+use crate::sign_in::{LoginCookieSigner, SignInProvider};
 
 /// Answers the readiness check by really asking the database.
 #[async_trait]
@@ -31,14 +32,23 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Request counters.
     pub metrics: Arc<Metrics>,
-    /// Whether the public URL is https (cookies get `Secure`).
+    /// Whether the public URL is https (cookies get `Secure` and the
+    /// `__Host-` prefix).
     pub secure_cookies: bool,
+    /// Google / OpenID Connect sign-in; `None` when not configured.
+    pub sign_in_provider: Option<Arc<SignInProvider>>,
+    /// Who may create an account by signing in with the provider.
+    pub sign_up: SignUpPolicy,
+    /// Signs the cookie of a login in progress.
+    pub login_cookies: LoginCookieSigner,
 }
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
             .field("secure_cookies", &self.secure_cookies)
+            .field("sign_in_provider", &self.sign_in_provider)
+            .field("sign_up", &self.sign_up)
             .finish_non_exhaustive()
     }
 }

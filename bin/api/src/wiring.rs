@@ -5,11 +5,15 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use mosaic_config::{Config, Database, Runtime};
-use mosaic_domain::{Email, PersonName};
-use mosaic_ports::{ServiceResult, StoreHealth};
+use mosaic_domain::{Email, PersonName, ValidationError};
+use mosaic_google::{OidcConfig, OidcConfigError};
+use mosaic_key_file::{KeyError, SecretKey};
+use mosaic_ports::{ServiceResult, SignUpPolicy, StoreHealth};
+use thiserror::Error;
 
 use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
+use crate::sign_in::{LoginCookieSigner, SignInProvider};
 use crate::state::{AppState, Readiness};
 
 /// Readiness over the configured database.
@@ -23,9 +27,53 @@ impl Readiness for DatabaseReadiness {
     }
 }
 
-/// The server state over an opened runtime.
-pub fn app_state(runtime: &Runtime, config: &Config) -> AppState {
-    AppState {
+/// The file in the data directory that keeps the sign-in cookie key when
+/// `MOSAIC_SESSION_SECRET` is not set.
+pub const SESSION_SECRET_FILE: &str = "session-secret.key";
+
+/// Why the server state cannot be built from the configuration.
+#[derive(Debug, Error)]
+pub enum WiringError {
+    /// The identity-provider settings are incomplete or malformed.
+    #[error("sign-in provider: {0}")]
+    SignInProvider(#[from] OidcConfigError),
+    /// `MOSAIC_SIGNUP_ALLOWED` holds something that is neither a domain nor
+    /// an e-mail address.
+    #[error("MOSAIC_SIGNUP_ALLOWED: {0}")]
+    SignUpList(ValidationError),
+    /// `MOSAIC_SESSION_SECRET` is too short or not hex, or the key file
+    /// cannot be read or created.
+    #[error("MOSAIC_SESSION_SECRET: {0}")]
+    SessionSecret(#[from] KeyError),
+}
+
+/// The server state over an opened runtime. When an identity provider is
+/// configured it is discovered here; one that cannot be reached is logged
+/// and retried later (see [`SignInProvider`]) rather than stopping the
+/// server, since sign-in links keep working without it.
+pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, WiringError> {
+    let sign_in_provider = match OidcConfig::from_vars(|name| config.settings.get(name))? {
+        Some(oidc) => {
+            tracing::info!(issuer = %oidc.issuer_url, client_id = %oidc.client_id, "sign-in with an identity provider is configured");
+            let provider = Arc::new(SignInProvider::discover_on_demand(oidc));
+            // Errors are logged inside; the server runs on without it.
+            let _ = provider.get().await;
+            Some(provider)
+        }
+        None => None,
+    };
+    let sign_up = SignUpPolicy::from_list(
+        &config
+            .settings
+            .get("MOSAIC_SIGNUP_ALLOWED")
+            .unwrap_or_default(),
+    )
+    .map_err(WiringError::SignUpList)?;
+    let session_secret = SecretKey::from_setting_or_file(
+        config.settings.get("MOSAIC_SESSION_SECRET").as_deref(),
+        &config.data_dir.join(SESSION_SECRET_FILE),
+    )?;
+    Ok(AppState {
         service: runtime.service.clone(),
         readiness: Arc::new(DatabaseReadiness(runtime.database.clone())),
         limits: Arc::new(RateLimits::new(RateLimitSettings {
@@ -34,7 +82,10 @@ pub fn app_state(runtime: &Runtime, config: &Config) -> AppState {
         })),
         metrics: Arc::new(Metrics::default()),
         secure_cookies: config.is_https(),
-    }
+        sign_in_provider,
+        sign_up,
+        login_cookies: LoginCookieSigner::new(session_secret),
+    })
 }
 
 fn per_minute(count: u32) -> NonZeroU32 {

@@ -4,7 +4,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use super::ApiTags;
-use crate::auth::{SESSION_COOKIE, SignedIn};
+use crate::auth::{SignedIn, session_cookie, session_cookie_name};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -17,6 +17,20 @@ pub struct SessionsApi;
 pub struct SignInLinkInput {
     /// The `token` parameter of the link.
     pub token: String,
+}
+
+/// The ways to sign in on this server, so the web app shows only buttons
+/// that work.
+#[derive(Debug, Clone, Object)]
+pub struct SignInMethods {
+    /// Whether "Sign in with Google" (or the configured OpenID Connect
+    /// issuer) works now: configured, and its discovery document was read.
+    pub google: bool,
+    /// Where the button points (`/auth/google/login`), when `google` is
+    /// true.
+    pub google_login_url: Option<String>,
+    /// One-time sign-in links always work.
+    pub sign_in_links: bool,
 }
 
 #[derive(Debug, ApiResponse)]
@@ -33,17 +47,33 @@ enum SignedOut {
     SignedOut(#[oai(header = "Set-Cookie")] String),
 }
 
-/// The `Set-Cookie` value for a new session: HttpOnly, SameSite=Lax,
-/// Secure when served over https, for the session's lifetime.
-pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    )
-}
-
 #[OpenApi(tag = "ApiTags::Sessions")]
 impl SessionsApi {
+    /// Ways to sign in
+    ///
+    /// Which sign-in buttons the web app should show. Open to everyone.
+    #[oai(
+        path = "/auth/providers",
+        method = "get",
+        operation_id = "get_sign_in_methods"
+    )]
+    async fn providers(&self, state: Data<&AppState>) -> Json<SignInMethods> {
+        let google = match &state.sign_in_provider {
+            Some(provider) => {
+                // A provider that was down at start-up gets its button
+                // back once it answers again.
+                provider.retry_in_background();
+                provider.is_ready()
+            }
+            None => false,
+        };
+        Json(SignInMethods {
+            google,
+            google_login_url: google.then(|| crate::sign_in::LOGIN_PATH.to_owned()),
+            sign_in_links: true,
+        })
+    }
+
     /// Sign in with a one-time link
     ///
     /// The link works once, for 15 minutes. The web app's sign-in page posts
@@ -87,7 +117,7 @@ impl SessionsApi {
         req: &Request,
         _auth: SignedIn,
     ) -> ApiResult<SignedOut> {
-        if let Some(cookie) = req.cookie().get(SESSION_COOKIE) {
+        if let Some(cookie) = req.cookie().get(session_cookie_name(state.secure_cookies)) {
             state.service.end_session(cookie.value_str()).await?;
         }
         Ok(SignedOut::SignedOut(session_cookie(

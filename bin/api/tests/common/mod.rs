@@ -60,7 +60,8 @@ impl TestApp {
         let settings = Settings::from_pairs(pairs).expect("settings");
         let config = Config::from_settings(settings).expect("config");
         let runtime = Runtime::open(&config).await.expect("open runtime");
-        let app = Application::bind("127.0.0.1:0", app_state(&runtime, &config), None)
+        let state = app_state(&runtime, &config).await.expect("app state");
+        let app = Application::bind("127.0.0.1:0", state, None)
             .await
             .expect("bind");
         let base_url = format!("http://127.0.0.1:{}", app.port());

@@ -1,6 +1,7 @@
 //! Keyset pagination and search patterns, the same for both dialects.
 
-use mosaic_domain::{PageRequest, SearchQuery};
+use mosaic_domain::{Cursor, Legacy, MediaRecord, PageRequest, SearchQuery, Story, User};
+use mosaic_ports::RepoError;
 use time::macros::datetime;
 use uuid::Uuid;
 
@@ -38,6 +39,46 @@ pub fn contains_pattern(query: &SearchQuery) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// Where a page of users continues.
+pub fn cursor_of_user(user: &User) -> Cursor {
+    Cursor {
+        created_at: user.created_at,
+        id: user.id.as_uuid(),
+    }
+}
+
+/// Where a page of legacies continues.
+pub fn cursor_of_legacy(legacy: &Legacy) -> Cursor {
+    Cursor {
+        created_at: legacy.created_at,
+        id: legacy.id.as_uuid(),
+    }
+}
+
+/// Where a page of stories continues.
+pub fn cursor_of_story(story: &Story) -> Cursor {
+    Cursor {
+        created_at: story.created_at,
+        id: story.id.as_uuid(),
+    }
+}
+
+/// Where a page of media continues.
+pub fn cursor_of_media(media: &MediaRecord) -> Cursor {
+    Cursor {
+        created_at: media.created_at,
+        id: media.id.as_uuid(),
+    }
+}
+
+/// Converts every row into its domain value, failing on the first invalid one.
+pub fn convert_rows<R, T>(
+    rows: Vec<R>,
+    into_domain: impl Fn(R) -> Result<T, RepoError>,
+) -> Result<Vec<T>, RepoError> {
+    rows.into_iter().map(into_domain).collect()
 }
 
 #[cfg(test)]

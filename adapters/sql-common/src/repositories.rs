@@ -44,42 +44,12 @@ macro_rules! impl_repositories {
                 LegacyRow, LegacyWithRoleRow, MediaRow, MemberEntryRow, MembershipRow, RevisionRow,
                 SessionRow, StoryRow, StoryVersionRow, UserRow,
             };
-            use $crate::{Statements, Timestamp, conflict, read_error, write_error};
+            use $crate::{
+                Statements, Timestamp, conflict, convert_rows as convert, cursor_of_legacy,
+                cursor_of_media, cursor_of_story, cursor_of_user, read_error, write_error,
+            };
 
             const SQL: &Statements = $statements;
-
-            fn cursor_of_user(user: &User) -> $crate::__private::domain::Cursor {
-                $crate::__private::domain::Cursor {
-                    created_at: user.created_at,
-                    id: user.id.as_uuid(),
-                }
-            }
-            fn cursor_of_legacy(legacy: &Legacy) -> $crate::__private::domain::Cursor {
-                $crate::__private::domain::Cursor {
-                    created_at: legacy.created_at,
-                    id: legacy.id.as_uuid(),
-                }
-            }
-            fn cursor_of_story(story: &Story) -> $crate::__private::domain::Cursor {
-                $crate::__private::domain::Cursor {
-                    created_at: story.created_at,
-                    id: story.id.as_uuid(),
-                }
-            }
-            fn cursor_of_media(media: &MediaRecord) -> $crate::__private::domain::Cursor {
-                $crate::__private::domain::Cursor {
-                    created_at: media.created_at,
-                    id: media.id.as_uuid(),
-                }
-            }
-
-            /// Converts every row, failing on the first invalid one.
-            fn convert<R, T>(
-                rows: Vec<R>,
-                into_domain: impl Fn(R) -> Result<T, RepoError>,
-            ) -> Result<Vec<T>, RepoError> {
-                rows.into_iter().map(into_domain).collect()
-            }
 
             /// A prepared statement with its parameters bound.
             type Bound = sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments>;

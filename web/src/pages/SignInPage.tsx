@@ -1,5 +1,6 @@
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useMe, useRedeemSignInLink } from '../api/me';
+import { useSignInMethods } from '../api/signInMethods';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PageTitle } from '../components/PageTitle';
 import { signInErrorMessage } from '../signInErrors';
@@ -15,6 +16,7 @@ export function SignInPage() {
   const failure = params.get('error');
   const me = useMe();
   const redeem = useRedeemSignInLink();
+  const methods = useSignInMethods();
   const navigate = useNavigate();
 
   if (token) {
@@ -54,7 +56,19 @@ export function SignInPage() {
           You are signed in as <strong>{me.data.name}</strong>. <Link to="/">Go to your legacies</Link>.
         </p>
       ) : null}
-      <p>Mosaic Life signs you in with a one-time link, so there is no password to remember.</p>
+      {methods.data?.google ? (
+        <>
+          <p>
+            {/* A full page load: the server sends the browser on to the identity provider. */}
+            <a className="button" href={methods.data.google_login_url ?? '/auth/google/login'}>
+              Sign in with Google
+            </a>
+          </p>
+          <p>Or sign in with a one-time link, so there is no password to remember:</p>
+        </>
+      ) : (
+        <p>Mosaic Life signs you in with a one-time link, so there is no password to remember.</p>
+      )}
       <ul>
         <li>
           If someone set up Mosaic Life for your family, ask them for a sign-in link. They can make one with{' '}

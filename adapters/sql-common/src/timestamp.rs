@@ -14,8 +14,8 @@ use sqlx::{Database, Decode, Encode, Postgres, Sqlite, Type};
 use time::OffsetDateTime;
 
 /// A UTC instant as stored: `timestamptz` on Postgres, unix microseconds on
-/// SQLite. Sub-microsecond parts are dropped when writing to SQLite (and
-/// rounded by Postgres); callers pass microsecond values.
+/// SQLite. Both drop sub-microsecond parts the same way (truncation, as the
+/// service's clock does), so the databases never disagree about a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timestamp(pub OffsetDateTime);
 
@@ -30,6 +30,15 @@ impl Timestamp {
     pub fn from_unix_micros(micros: i64) -> Result<Self, BoxDynError> {
         let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)?;
         Ok(Self(at))
+    }
+}
+
+impl Timestamp {
+    /// The instant without its sub-microsecond part.
+    fn truncated_to_micros(self) -> OffsetDateTime {
+        let at = self.0;
+        at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000)
+            .unwrap_or(at)
     }
 }
 
@@ -85,7 +94,7 @@ impl Encode<'_, Postgres> for Timestamp {
         &self,
         buf: &mut <Postgres as Database>::ArgumentBuffer,
     ) -> Result<IsNull, BoxDynError> {
-        <OffsetDateTime as Encode<Postgres>>::encode_by_ref(&self.0, buf)
+        <OffsetDateTime as Encode<Postgres>>::encode_by_ref(&self.truncated_to_micros(), buf)
     }
 }
 
@@ -110,6 +119,15 @@ mod tests {
             let micros = Timestamp(at).unix_micros().unwrap();
             assert_eq!(Timestamp::from_unix_micros(micros).unwrap().0, at);
         }
+    }
+
+    #[test]
+    fn nanoseconds_are_truncated_like_sqlite_does() {
+        let at = datetime!(2025-05-06 7:08:09.123456789 UTC);
+        let truncated = datetime!(2025-05-06 7:08:09.123456 UTC);
+        assert_eq!(Timestamp(at).truncated_to_micros(), truncated);
+        let micros = Timestamp(at).unix_micros().unwrap();
+        assert_eq!(Timestamp::from_unix_micros(micros).unwrap().0, truncated);
     }
 
     #[test]

@@ -168,3 +168,40 @@ impl OnDemand {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreachable_issuer() -> OidcConfig {
+        let closed_port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        OidcConfig {
+            issuer_url: format!("http://127.0.0.1:{closed_port}"),
+            ..OidcConfig::google("id", "secret", "http://127.0.0.1:9/auth/google/callback")
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_discovery_is_not_retried_at_once() {
+        let provider = SignInProvider::discover_on_demand(unreachable_issuer());
+        assert!(!provider.is_ready());
+        let first = provider.get().await.err().expect("the issuer is down");
+        assert!(matches!(first, IdentityError::Unavailable(_)), "{first:?}");
+
+        // Within the retry interval the answer comes without trying again.
+        match provider.get().await {
+            Err(IdentityError::Unavailable(cause)) => {
+                let cause = format!("{cause:#}");
+                assert!(cause.contains("next attempt after"), "{cause}");
+            }
+            other => panic!(
+                "expected Unavailable, got {:?}",
+                other.map(|p| p.name().to_owned())
+            ),
+        }
+        assert!(!provider.is_ready());
+    }
+}

@@ -10,7 +10,9 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::failure::{SignInFailure, failure_response};
-use super::login_cookie::{clear_login_cookie, login_cookie_name, set_login_cookie};
+use super::login_cookie::{
+    LoginCookieError, clear_login_cookie, login_cookie_name, set_login_cookie,
+};
 use crate::auth::session_cookie;
 use crate::state::AppState;
 
@@ -140,8 +142,8 @@ async fn finish_login(req: &Request, state: &AppState) -> Result<String, SignInF
         .login_cookies
         .open(cookie, unix_now())
         .map_err(|err| match err {
-            super::login_cookie::LoginCookieError::Expired => SignInFailure::LoginExpired,
-            super::login_cookie::LoginCookieError::Tampered => SignInFailure::InvalidState,
+            LoginCookieError::Expired => SignInFailure::LoginExpired,
+            LoginCookieError::Tampered => SignInFailure::InvalidState,
         })?;
     let received_state = params.state.as_deref().unwrap_or_default();
     if !state_matches(&pending, received_state) {

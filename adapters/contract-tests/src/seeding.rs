@@ -14,6 +14,9 @@ pub async fn seeded_dataset_reads_back_through_the_ports<S: Store + BulkLoad>(st
     let plan = SeedPlan::small();
     let summary = seed(store, &plan).await.expect("seed");
     assert_eq!(store.count_users().await.unwrap(), plan.users as u64);
+    // A second run adds a second dataset (its own e-mail addresses).
+    seed(store, &plan).await.expect("seed again");
+    assert_eq!(store.count_users().await.unwrap(), 2 * plan.users as u64);
     assert_eq!(summary.stories, plan.stories);
 
     let legacy = summary.busiest_legacy;

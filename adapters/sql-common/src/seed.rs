@@ -218,8 +218,9 @@ fn invalid(err: impl std::fmt::Display) -> RepoError {
 }
 
 /// Writes a generated family dataset into `store`, in batched transactions,
-/// then refreshes the planner's statistics. The store should be empty of
-/// the generated e-mail addresses (`seed-user-<n>@family.example`).
+/// then refreshes the planner's statistics. Existing data is left alone;
+/// each run's users get their own e-mail addresses
+/// (`seed-<run>-user-<n>@family.example`), so a store can be seeded twice.
 pub async fn seed<S: BulkLoad + ?Sized>(
     store: &S,
     plan: &SeedPlan,
@@ -230,6 +231,9 @@ pub async fn seed<S: BulkLoad + ?Sized>(
         )));
     }
     let mut rng = Rng(plan.rng_seed);
+    // E-mail addresses must be unique: a run tag lets a store be seeded twice.
+    let run = Uuid::now_v7().simple().to_string();
+    let run = &run[run.len() - 8..];
     let mut batch = Batch::default();
     let mut memberships = 0;
 
@@ -239,7 +243,7 @@ pub async fn seed<S: BulkLoad + ?Sized>(
         let at = START + Duration::seconds(n as i64);
         let user = User {
             id: UserId::from_uuid(Uuid::now_v7()),
-            email: Email::new(&format!("seed-user-{n}@family.example")).map_err(invalid)?,
+            email: Email::new(&format!("seed-{run}-user-{n}@family.example")).map_err(invalid)?,
             name: PersonName::new(&name).map_err(invalid)?,
             avatar_url: None,
             is_admin: n == 0,

@@ -74,7 +74,9 @@ pub use service::{
     IdentitySignInError, LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError,
     ServiceResult, ServiceSettings, SignUpPolicy, SignUpRule, UploadTicket, media_storage_key,
 };
-pub use service::{MediaView, OrphanMediaReport, THUMBNAIL_SUFFIX, thumbnail_storage_key};
+pub use service::{
+    MediaView, OrphanMediaReport, Registered, THUMBNAIL_SUFFIX, thumbnail_storage_key,
+};
 pub use storage::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject};
 pub use system::{Clock, IdGenerator, RandomIds, SystemClock};
 pub use thumbnails::{NoThumbnails, Thumbnail, ThumbnailError, ThumbnailMaker};

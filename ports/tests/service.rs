@@ -1024,7 +1024,8 @@ async fn a_checked_upload_is_registered_under_an_id_based_key() {
         .register_media(bob(), legacy_id(), media_id(), png_upload(100))
         .await
         .unwrap();
-    assert_eq!(record.file_name.as_str(), "garden.png");
+    assert!(record.created);
+    assert_eq!(record.record.file_name.as_str(), "garden.png");
 }
 
 #[tokio::test]
@@ -1122,7 +1123,7 @@ async fn a_photo_whose_thumbnail_fails_is_still_registered() {
         .register_media(bob(), legacy_id(), media_id(), png_upload(100))
         .await
         .unwrap();
-    assert_eq!(record.id, media_id());
+    assert_eq!(record.record.id, media_id());
 }
 
 fn stored(key: &str, age: Duration) -> StoredObject {

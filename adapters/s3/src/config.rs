@@ -23,6 +23,11 @@ pub const ENV_S3_ENDPOINT: &str = "MOSAIC_S3_ENDPOINT";
 /// `true`/`false`: path-style URLs (default: `true` with an endpoint,
 /// `false` without).
 pub const ENV_S3_PATH_STYLE: &str = "MOSAIC_S3_PATH_STYLE";
+/// A fixed access key id for the store (with [`ENV_S3_SECRET_ACCESS_KEY`]);
+/// without both, credentials come from the standard AWS chain.
+pub const ENV_S3_ACCESS_KEY_ID: &str = "MOSAIC_S3_ACCESS_KEY_ID";
+/// The secret of [`ENV_S3_ACCESS_KEY_ID`].
+pub const ENV_S3_SECRET_ACCESS_KEY: &str = "MOSAIC_S3_SECRET_ACCESS_KEY";
 /// The local media folder (default: `media/` in the data directory).
 pub const ENV_MEDIA_DIR: &str = "MOSAIC_MEDIA_DIR";
 /// The local URL signing key, as at least 64 hex digits (default: a random
@@ -61,8 +66,9 @@ pub enum StorageConfigError {
 impl StorageConfig {
     /// Reads the `MOSAIC_S3_*` and `MOSAIC_MEDIA_*` variables (see the
     /// `ENV_*` constants). Without `MOSAIC_S3_BUCKET` media stay in a local
-    /// folder under `data_dir`, served through `public_base_url`; S3
-    /// credentials come from the standard AWS variables. For the local
+    /// folder under `data_dir`, served through `public_base_url`. S3
+    /// credentials are `MOSAIC_S3_ACCESS_KEY_ID`/`MOSAIC_S3_SECRET_ACCESS_KEY`
+    /// when both are set, the standard AWS chain otherwise. For the local
     /// store this reads, or creates, the signing key file.
     pub fn from_env(data_dir: &Path, public_base_url: &str) -> Result<Self, StorageConfigError> {
         Self::from_vars(|name| std::env::var(name).ok(), data_dir, public_base_url)
@@ -88,12 +94,27 @@ impl StorageConfig {
                     });
                 }
             };
+            let credentials = match (var(ENV_S3_ACCESS_KEY_ID), var(ENV_S3_SECRET_ACCESS_KEY)) {
+                (None, None) => S3Credentials::FromEnvironment,
+                (Some(access_key_id), Some(secret_access_key)) => S3Credentials::Static {
+                    access_key_id,
+                    secret_access_key,
+                },
+                (Some(_), None) | (None, Some(_)) => {
+                    return Err(StorageConfigError::InvalidVariable {
+                        name: ENV_S3_SECRET_ACCESS_KEY,
+                        problem: format!(
+                            "set both {ENV_S3_ACCESS_KEY_ID} and {ENV_S3_SECRET_ACCESS_KEY}, or neither"
+                        ),
+                    });
+                }
+            };
             return Ok(StorageConfig::S3(S3Config {
                 bucket,
                 region: var(ENV_S3_REGION).unwrap_or_else(|| "us-east-1".to_owned()),
                 endpoint,
                 path_style,
-                credentials: S3Credentials::FromEnvironment,
+                credentials,
             }));
         }
         let root = var(ENV_MEDIA_DIR)
@@ -274,6 +295,38 @@ mod tests {
         assert!(s3.path_style);
         assert_eq!(s3.credentials, S3Credentials::FromEnvironment);
         assert!(!data.path().join(SIGNING_KEY_FILE).exists());
+    }
+
+    #[test]
+    fn fixed_keys_replace_the_aws_chain_only_when_both_are_set() {
+        let data = tempfile::tempdir().unwrap();
+        let config = StorageConfig::from_vars(
+            vars(&[
+                (ENV_S3_BUCKET, "media"),
+                (ENV_S3_ACCESS_KEY_ID, "id"),
+                (ENV_S3_SECRET_ACCESS_KEY, "secret"),
+            ]),
+            data.path(),
+            "http://x",
+        )
+        .unwrap();
+        let StorageConfig::S3(s3) = config else {
+            panic!("expected S3");
+        };
+        assert_eq!(
+            s3.credentials,
+            S3Credentials::Static {
+                access_key_id: "id".into(),
+                secret_access_key: "secret".into()
+            }
+        );
+        assert!(!format!("{s3:?}").contains("secret\""));
+        let half = StorageConfig::from_vars(
+            vars(&[(ENV_S3_BUCKET, "media"), (ENV_S3_ACCESS_KEY_ID, "id")]),
+            data.path(),
+            "http://x",
+        );
+        assert!(half.is_err());
     }
 
     #[test]

@@ -33,6 +33,7 @@
 //! | `MOSAIC_S3_REGION` | its region (default `us-east-1`) |
 //! | `MOSAIC_S3_ENDPOINT` | an S3-compatible store's URL (default: AWS) |
 //! | `MOSAIC_S3_PATH_STYLE` | `true`/`false` (default: `true` exactly when an endpoint is set) |
+//! | `MOSAIC_S3_ACCESS_KEY_ID`, `MOSAIC_S3_SECRET_ACCESS_KEY` | fixed S3 keys (both or neither); without them: |
 //! | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, … | S3 credentials: the standard AWS chain (also profiles, IRSA, instance roles) |
 //! | `MOSAIC_MEDIA_DIR` | the local folder (default `<data dir>/media`) |
 //! | `MOSAIC_MEDIA_SIGNING_KEY` | local URL signing key, ≥ 64 hex digits (default: generated once into `<data dir>/media-signing.key`) |
@@ -63,8 +64,9 @@ mod s3;
 use mosaic_ports::ObjectStorage;
 
 pub use config::{
-    ENV_MEDIA_DIR, ENV_MEDIA_SIGNING_KEY, ENV_S3_BUCKET, ENV_S3_ENDPOINT, ENV_S3_PATH_STYLE,
-    ENV_S3_REGION, MediaStore, SIGNING_KEY_FILE, StorageConfig, StorageConfigError,
+    ENV_MEDIA_DIR, ENV_MEDIA_SIGNING_KEY, ENV_S3_ACCESS_KEY_ID, ENV_S3_BUCKET, ENV_S3_ENDPOINT,
+    ENV_S3_PATH_STYLE, ENV_S3_REGION, ENV_S3_SECRET_ACCESS_KEY, MediaStore, SIGNING_KEY_FILE,
+    StorageConfig, StorageConfigError,
 };
 pub use download::{Disposition, DownloadHeaders, content_disposition, media_type_of_name};
 pub use key::{InvalidKey, MAX_KEY_BYTES, StorageKey};

@@ -6,7 +6,12 @@ use mosaic_domain::{
     Biography, Legacy, LegacyDetails, LegacyName, LifeDates, Membership, Page, PageRequest, Role,
     Story, StoryContent, StoryDraft, StoryRevision, StoryTitle, User, Visibility,
 };
-use mosaic_ports::{LegacyView, LegacyWithRole, MemberEntry};
+use std::collections::BTreeMap;
+
+use mosaic_domain::{MediaId, UploadRequest};
+use mosaic_ports::{
+    LegacyView, LegacyWithRole, MediaView, MemberEntry, PresignedRequest, UploadTicket,
+};
 use poem_openapi::{Enum, Object};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -409,6 +414,175 @@ impl From<User> for MeOut {
             name: u.name.into_inner(),
             avatar_url: u.avatar_url,
             is_admin: u.is_admin,
+        }
+    }
+}
+
+// ----- media -----------------------------------------------------------------------
+
+/// A file the client is about to upload, as it declares it. Accepted:
+/// JPEG, PNG, GIF, WebP (up to 50 MB) and MP4, QuickTime (up to 500 MB),
+/// with a file name whose extension matches the type.
+#[derive(Debug, Clone, Object)]
+pub struct MediaFileInput {
+    /// The legacy the file belongs to.
+    pub legacy_id: Uuid,
+    /// The file's name on the uploader's device (shown and offered as the
+    /// download name only; storage keys come from ids).
+    pub file_name: String,
+    /// Its MIME type, e.g. `image/jpeg`.
+    pub content_type: String,
+    /// Its exact size in bytes.
+    pub size_bytes: u64,
+}
+
+impl MediaFileInput {
+    /// Splits into the legacy and the checked upload.
+    pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, UploadRequest)> {
+        let upload = UploadRequest::new(&self.file_name, &self.content_type, self.size_bytes)
+            .map_err(ApiError::invalid)?;
+        Ok((mosaic_domain::LegacyId::from_uuid(self.legacy_id), upload))
+    }
+}
+
+/// A media item to record after its upload, with the id the presign step
+/// gave and the same file details.
+#[derive(Debug, Clone, Object)]
+pub struct MediaRegisterInput {
+    /// The legacy the file belongs to.
+    pub legacy_id: Uuid,
+    /// The `media_id` from `POST /api/media/presign`.
+    pub media_id: Uuid,
+    /// As declared at presign.
+    pub file_name: String,
+    /// As declared at presign.
+    pub content_type: String,
+    /// As declared at presign.
+    pub size_bytes: u64,
+}
+
+impl MediaRegisterInput {
+    /// Splits into legacy, media id and the checked upload.
+    pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, MediaId, UploadRequest)> {
+        let (legacy, upload) = MediaFileInput {
+            legacy_id: self.legacy_id,
+            file_name: self.file_name,
+            content_type: self.content_type,
+            size_bytes: self.size_bytes,
+        }
+        .parse()?;
+        Ok((legacy, MediaId::from_uuid(self.media_id), upload))
+    }
+}
+
+/// One HTTP request to send straight to storage.
+#[derive(Debug, Clone, Object)]
+pub struct SignedRequestOut {
+    /// `PUT` to upload.
+    pub method: String,
+    /// The signed URL (S3, or this server for the local store).
+    pub url: String,
+    /// Headers to send exactly as given: the signature covers
+    /// `Content-Type` and `Content-Length`. Browsers set `Content-Length`
+    /// themselves from the body, which must have exactly `size_bytes` bytes.
+    pub headers: BTreeMap<String, String>,
+}
+
+impl From<PresignedRequest> for SignedRequestOut {
+    fn from(request: PresignedRequest) -> Self {
+        Self {
+            method: request.method,
+            url: request.url,
+            headers: request.headers.into_iter().collect(),
+        }
+    }
+}
+
+/// Where to upload a file, and the id to register it under afterwards.
+#[derive(Debug, Clone, Object)]
+pub struct UploadTicketOut {
+    /// Pass it to `POST /api/media` once the upload succeeded.
+    pub media_id: Uuid,
+    /// The upload request; it works for a limited time (15 minutes by
+    /// default).
+    pub upload: SignedRequestOut,
+}
+
+impl From<UploadTicket> for UploadTicketOut {
+    fn from(ticket: UploadTicket) -> Self {
+        Self {
+            media_id: ticket.media_id.as_uuid(),
+            upload: ticket.upload.into(),
+        }
+    }
+}
+
+/// A photo or video.
+#[derive(Debug, Clone, Object)]
+pub struct MediaOut {
+    /// Id.
+    pub id: Uuid,
+    /// The legacy it belongs to.
+    pub legacy_id: Option<Uuid>,
+    /// Who uploaded it.
+    pub uploaded_by: Uuid,
+    /// The uploader's file name (cleaned).
+    pub file_name: String,
+    /// Its MIME type.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size_bytes: u64,
+    /// When it was registered.
+    pub created_at: OffsetDateTime,
+    /// A short-lived URL showing the original (inline; `nosniff`).
+    pub url: String,
+    /// A short-lived URL of a small JPEG (about 400 px, no location or
+    /// other metadata), for photos; absent for videos. When the thumbnail
+    /// could not be made it answers 404: show `url` instead.
+    pub thumbnail_url: Option<String>,
+    /// When `url` and `thumbnail_url` stop working; fetch the item again
+    /// for fresh ones.
+    pub urls_expire_at: OffsetDateTime,
+}
+
+impl MediaOut {
+    /// The view of a media item, with URLs that expire at `urls_expire_at`.
+    pub fn new(view: MediaView, urls_expire_at: OffsetDateTime) -> Self {
+        let record = view.record;
+        Self {
+            id: record.id.as_uuid(),
+            legacy_id: record.legacy_id.map(|l| l.as_uuid()),
+            uploaded_by: record.uploaded_by.as_uuid(),
+            file_name: record.file_name.as_str().to_owned(),
+            content_type: record.media_type.mime().to_owned(),
+            size_bytes: record.size_bytes,
+            created_at: record.created_at,
+            url: view.view.url,
+            thumbnail_url: view.thumbnail.map(|t| t.url),
+            urls_expire_at,
+        }
+    }
+}
+
+/// One page of media.
+#[derive(Debug, Clone, Object)]
+pub struct MediaPage {
+    /// Newest first.
+    pub items: Vec<MediaOut>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl MediaPage {
+    /// Converts a page of views whose URLs expire at `urls_expire_at`.
+    pub fn new(page: Page<MediaView>, urls_expire_at: OffsetDateTime) -> Self {
+        Self {
+            next_cursor: page.next.map(|c| c.encode()),
+            items: page
+                .items
+                .into_iter()
+                .map(|view| MediaOut::new(view, urls_expire_at))
+                .collect(),
         }
     }
 }

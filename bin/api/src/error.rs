@@ -128,6 +128,7 @@ impl From<ServiceError> for ApiError {
                 let what = match resource {
                     Resource::Legacy => "legacy",
                     Resource::Story => "story",
+                    Resource::Media => "media",
                     _ => "resource",
                 };
                 let mut body = ErrorBody::new("NOT_FOUND", message);

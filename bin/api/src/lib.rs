@@ -14,6 +14,7 @@ pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod health;
+pub mod local_media;
 pub mod metrics;
 pub mod middleware;
 pub mod rate_limit;

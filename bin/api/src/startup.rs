@@ -14,6 +14,7 @@ use poem::{Endpoint, EndpointExt, Route, Server, get};
 use crate::api::openapi_service;
 use crate::error::framework_error_response;
 use crate::health;
+use crate::local_media::{LOCAL_MEDIA_ROUTE, local_media};
 use crate::middleware::{body_limit, csrf_guard, observe};
 use crate::sign_in;
 use crate::state::AppState;
@@ -44,6 +45,10 @@ pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
         .around(csrf_guard);
 
     let mut route = Route::new()
+        // Before and outside the JSON API: signed URLs carry their own
+        // authorisation and stream bodies far over its 1 MiB limit. The
+        // longer literal prefix wins over the `/api` nest.
+        .at(LOCAL_MEDIA_ROUTE, local_media)
         .nest("/api", api)
         .at("/openapi.json", spec)
         .nest("/docs", docs)

@@ -32,6 +32,9 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Request counters.
     pub metrics: Arc<Metrics>,
+    /// The local media store whose signed URLs this server answers
+    /// ([`crate::local_media`]); `None` when media are in S3.
+    pub local_media: Option<mosaic_s3::LocalStorage>,
     /// Whether the public URL is https (cookies get `Secure` and the
     /// `__Host-` prefix).
     pub secure_cookies: bool,

@@ -81,6 +81,7 @@ pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, W
             sign_ins_per_minute: per_minute(config.sign_ins_per_minute),
         })),
         metrics: Arc::new(Metrics::default()),
+        local_media: runtime.media.as_local().cloned(),
         secure_cookies: config.is_https(),
         sign_in_provider,
         sign_up,

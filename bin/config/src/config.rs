@@ -131,6 +131,9 @@ pub struct Config {
     pub web_dir: Option<PathBuf>,
     /// Media bytes per user (`MOSAIC_MEDIA_QUOTA_BYTES`, default 1 GiB).
     pub media_quota_bytes: u64,
+    /// How long a presigned upload URL works, in seconds
+    /// (`MOSAIC_UPLOAD_URL_SECONDS`, default 900).
+    pub upload_url_seconds: u32,
     /// Stories one person may create per minute (`MOSAIC_STORIES_PER_MINUTE`,
     /// default 10).
     pub stories_per_minute: u32,
@@ -190,6 +193,7 @@ impl Config {
             })?,
             None => 1024 * 1024 * 1024,
         };
+        let upload_url_seconds = parse_count(&settings, "MOSAIC_UPLOAD_URL_SECONDS", 900)?;
         let stories_per_minute = parse_count(&settings, "MOSAIC_STORIES_PER_MINUTE", 10)?;
         let sign_ins_per_minute = parse_count(&settings, "MOSAIC_SIGN_INS_PER_MINUTE", 20)?;
         let log_format = match settings.get("MOSAIC_LOG_FORMAT").as_deref() {
@@ -208,6 +212,7 @@ impl Config {
             migrate,
             web_dir,
             media_quota_bytes,
+            upload_url_seconds,
             stories_per_minute,
             sign_ins_per_minute,
             log_format,

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use mosaic_images::{ImageThumbnailer, ThumbnailSettings};
 use mosaic_ports::{
     MosaicService, ObjectStorage, Ports, RandomIds, RepoError, ServiceSettings, StoreHealth,
     SystemClock,
@@ -147,9 +148,13 @@ impl Runtime {
             .map_err(|e| StartupError::Storage(e.to_string()))?;
         let settings = ServiceSettings {
             media_quota_bytes: config.media_quota_bytes,
+            upload_url_lifetime: time::Duration::seconds(i64::from(config.upload_url_seconds)),
             ..ServiceSettings::default()
         };
-        let service = MosaicService::new(database.ports(Arc::new(media.clone())), settings);
+        let service = MosaicService::new(database.ports(Arc::new(media.clone())), settings)
+            .with_thumbnails(Arc::new(
+                ImageThumbnailer::new(ThumbnailSettings::default()),
+            ));
         Ok(Self {
             database,
             media,

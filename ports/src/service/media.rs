@@ -36,6 +36,16 @@ pub struct MediaView {
     pub thumbnail: Option<PresignedRequest>,
 }
 
+/// The outcome of [`MosaicService::register_media`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    /// The record.
+    pub record: MediaRecord,
+    /// `false` when the same caller had already registered this media (the
+    /// first record is returned and nothing changes).
+    pub created: bool,
+}
+
 /// What [`MosaicService::collect_orphan_media`] found and did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrphanMediaReport {
@@ -119,7 +129,7 @@ impl MosaicService {
         legacy: LegacyId,
         media_id: MediaId,
         upload: UploadRequest,
-    ) -> ServiceResult<MediaRecord> {
+    ) -> ServiceResult<Registered> {
         let access = self.access_to_existing(Some(caller), legacy).await?;
         access
             .check_upload_media()
@@ -128,7 +138,10 @@ impl MosaicService {
             Ok(existing)
                 if existing.uploaded_by == caller && existing.legacy_id == Some(legacy) =>
             {
-                return Ok(existing);
+                return Ok(Registered {
+                    record: existing,
+                    created: false,
+                });
             }
             Ok(_) => {
                 return Err(ServiceError::Conflict(
@@ -180,7 +193,10 @@ impl MosaicService {
             .await
             .or_missing(Resource::Legacy)?;
         self.store_thumbnail(&record).await;
-        Ok(record)
+        Ok(Registered {
+            record,
+            created: true,
+        })
     }
 
     /// Makes and stores the thumbnail of a photo. A failure is logged and

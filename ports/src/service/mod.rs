@@ -31,7 +31,7 @@ pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};
 pub use legacies::LegacyView;
 pub use media::{
-    MediaView, OrphanMediaReport, THUMBNAIL_SUFFIX, UploadTicket, media_storage_key,
+    MediaView, OrphanMediaReport, Registered, THUMBNAIL_SUFFIX, UploadTicket, media_storage_key,
     thumbnail_storage_key,
 };
 pub use sessions::NewSession;

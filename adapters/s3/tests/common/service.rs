@@ -104,7 +104,8 @@ pub async fn service_uploads_registers_downloads_and_deletes(
     let record = service
         .register_media(bob, legacy, ticket.media_id, upload)
         .await
-        .expect("the uploaded file passes the size and magic-number checks");
+        .expect("the uploaded file passes the size and magic-number checks")
+        .record;
     assert_eq!(record.size_bytes, PNG.len() as u64);
 
     let (_, download) = service

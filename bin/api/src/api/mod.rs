@@ -2,6 +2,7 @@
 
 mod legacies;
 mod me;
+mod media;
 mod members;
 mod sessions;
 mod stories;
@@ -10,6 +11,7 @@ use poem_openapi::{OpenApiService, Tags};
 
 pub use legacies::LegaciesApi;
 pub use me::MeApi;
+pub use media::MediaApi;
 pub use members::MembersApi;
 pub use sessions::SessionsApi;
 pub use stories::StoriesApi;
@@ -23,6 +25,8 @@ pub enum ApiTags {
     Members,
     /// Stories and their history.
     Stories,
+    /// Photos and videos: uploading, viewing, deleting.
+    Media,
     /// The signed-in user.
     Me,
     /// Signing in and out.
@@ -30,12 +34,26 @@ pub enum ApiTags {
 }
 
 /// All API structs together.
-pub type AllApis = (LegaciesApi, MembersApi, StoriesApi, MeApi, SessionsApi);
+pub type AllApis = (
+    LegaciesApi,
+    MembersApi,
+    StoriesApi,
+    MediaApi,
+    MeApi,
+    SessionsApi,
+);
 
 /// The OpenAPI service with every operation, served under `/api`.
 pub fn openapi_service() -> OpenApiService<AllApis, ()> {
     OpenApiService::new(
-        (LegaciesApi, MembersApi, StoriesApi, MeApi, SessionsApi),
+        (
+            LegaciesApi,
+            MembersApi,
+            StoriesApi,
+            MediaApi,
+            MeApi,
+            SessionsApi,
+        ),
         "Mosaic Life",
         env!("CARGO_PKG_VERSION"),
     )

@@ -48,7 +48,19 @@ impl TestApp {
             Backend::Sqlite => format!("sqlite://{}/mosaic.db", data_dir.path().display()),
             Backend::Postgres => postgres::fresh_database_url().await,
         };
+        // The public URL must be the one the server really answers at:
+        // signed local media URLs and sign-in links are built from it. So
+        // take a free port first (the race with another process for it is
+        // acceptable in tests).
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
         let mut pairs = vec![
+            (
+                "MOSAIC_PUBLIC_URL".to_owned(),
+                format!("http://127.0.0.1:{port}"),
+            ),
             (
                 "MOSAIC_DATA_DIR".to_owned(),
                 data_dir.path().display().to_string(),
@@ -61,7 +73,7 @@ impl TestApp {
         let config = Config::from_settings(settings).expect("config");
         let runtime = Runtime::open(&config).await.expect("open runtime");
         let state = app_state(&runtime, &config).await.expect("app state");
-        let app = Application::bind("127.0.0.1:0", state, None)
+        let app = Application::bind(&format!("127.0.0.1:{port}"), state, None)
             .await
             .expect("bind");
         let base_url = format!("http://127.0.0.1:{}", app.port());

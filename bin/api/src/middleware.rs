@@ -72,6 +72,8 @@ fn route_label(path: &str) -> String {
         }
         p if p.starts_with("/api/") => "api".to_owned(),
         p if p.starts_with("/docs") => "docs".to_owned(),
+        crate::sign_in::LOGIN_PATH => "google_login".to_owned(),
+        crate::sign_in::CALLBACK_PATH => "google_callback".to_owned(),
         _ => "web".to_owned(),
     }
 }

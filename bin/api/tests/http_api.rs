@@ -639,7 +639,10 @@ async fn the_served_openapi_document_is_the_committed_one() {
         &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json")).unwrap(),
     )
     .unwrap();
-    assert!(served == committed, "the served /openapi.json differs from bin/api/openapi.json");
+    assert!(
+        served == committed,
+        "the served /openapi.json differs from bin/api/openapi.json"
+    );
     let docs = app.raw(Method::GET, "/docs").send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
 }

@@ -268,3 +268,40 @@ pub async fn search_wildcards_are_literal<S: Store>(store: &S) {
         assert_eq!(page.items, vec![literal.clone()], "search for {text:?}");
     }
 }
+
+/// Letter case is ignored beyond ASCII too: "élise" finds "Élise", "MÜLLER"
+/// finds "Müller", also after a rename.
+pub async fn search_folds_case_of_any_letter<S: Store>(store: &S) {
+    let alice = given_user(store, "Alice").await;
+    let elise = given_legacy(store, "Élise Müller", &alice, at(1)).await;
+    given_legacy(store, "Elise Muller", &alice, at(2)).await;
+    for text in ["élise", "ÉLISE", "müller", "MÜLLER", "e MÜ"] {
+        let query = SearchQuery::new(text).unwrap();
+        let page = store
+            .search_legacies(&query, PageRequest::first())
+            .await
+            .unwrap();
+        assert_eq!(page.items, vec![elise.clone()], "search for {text:?}");
+    }
+    let details = LegacyDetails {
+        name: LegacyName::new("Ærøskøbing Ørsted").unwrap(),
+        dates: elise.dates,
+        biography: None,
+    };
+    let renamed = store
+        .update_legacy(elise.id, &details, at(3))
+        .await
+        .unwrap();
+    let query = SearchQuery::new("ærø").unwrap();
+    let page = store
+        .search_legacies(&query, PageRequest::first())
+        .await
+        .unwrap();
+    assert_eq!(page.items, vec![renamed]);
+    let old = SearchQuery::new("élise").unwrap();
+    let page = store
+        .search_legacies(&old, PageRequest::first())
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+}

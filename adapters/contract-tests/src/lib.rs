@@ -94,6 +94,7 @@ macro_rules! contract_tests {
                 legacies_of_user_carry_roles_and_page,
                 search_is_case_insensitive_and_pages,
                 search_wildcards_are_literal,
+                search_folds_case_of_any_letter,
             }
             memberships {
                 membership_reads_back,

@@ -23,6 +23,7 @@
 //! The schema needs the `pg_trgm` extension (for name search); the first
 //! migration creates it, which a database owner may do on PostgreSQL 13+.
 
+mod admin_statements;
 mod statements;
 
 use std::str::FromStr;
@@ -121,4 +122,10 @@ mosaic_sql_common::impl_repositories!(
     store = PostgresStore,
     db = Postgres,
     statements = &statements::POSTGRES,
+);
+
+mosaic_sql_common::impl_admin_repository!(
+    store = PostgresStore,
+    db = Postgres,
+    statements = &admin_statements::POSTGRES_ADMIN,
 );

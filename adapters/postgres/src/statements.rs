@@ -66,12 +66,12 @@ pub(crate) const POSTGRES: Statements = Statements {
     ),
     count_users: "SELECT COUNT(*) FROM users",
 
-    insert_legacy: "INSERT INTO legacies (id, name, birth_date, death_date, biography, created_by, created_at, updated_at) \
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    insert_legacy: "INSERT INTO legacies (id, name, birth_date, death_date, biography, created_by, created_at, updated_at, name_folded) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     select_legacy: concat!("SELECT ", legacy_columns!(), " FROM legacies WHERE id = $1"),
     update_legacy: concat!(
         "UPDATE legacies SET name = $2, birth_date = $3, death_date = $4, biography = $5, \
-         updated_at = $6 WHERE id = $1 RETURNING ",
+         updated_at = $6, name_folded = $7 WHERE id = $1 RETURNING ",
         legacy_columns!()
     ),
     lock_legacy: "SELECT id FROM legacies WHERE id = $1 FOR UPDATE",
@@ -86,11 +86,13 @@ pub(crate) const POSTGRES: Statements = Statements {
          AND (legacies.created_at, legacies.id) < ($2, $3) \
          ORDER BY legacies.created_at DESC, legacies.id DESC LIMIT $4"
     ),
-    // ILIKE with a pattern of 3+ characters uses the pg_trgm GIN index.
+    // `name_folded` is the name lower-cased by the adapter, the pattern too,
+    // so both databases fold case alike; a pattern of 3+ characters uses the
+    // pg_trgm GIN index on it.
     search_legacies: concat!(
         "SELECT ",
         legacy_columns!(),
-        " FROM legacies WHERE name ILIKE $1 ESCAPE '\\' \
+        " FROM legacies WHERE name_folded LIKE $1 ESCAPE '\\' \
          AND (created_at, id) < ($2, $3) \
          ORDER BY created_at DESC, id DESC LIMIT $4"
     ),

@@ -139,7 +139,7 @@ async fn reconnecting_is_idempotent_and_keeps_data() {
 async fn name_search_has_a_trigram_index() {
     let fixture = Fresh::setup().await;
     let index: String = sqlx::query_scalar(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = 'legacies_name_trgm'",
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'legacies_name_folded_trgm'",
     )
     .fetch_one(fixture.store.pool())
     .await

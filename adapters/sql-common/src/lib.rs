@@ -32,7 +32,7 @@ pub use admin::{AdminStatements, CountsRow, LegacyContentsRow};
 pub use errors::{OnUnique, conflict, is_unavailable, read_error, unique_target, write_error};
 pub use paging::{
     contains_pattern, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story,
-    cursor_of_user, fetch_limit, keyset_bound,
+    cursor_of_user, fetch_limit, fold_case, keyset_bound,
 };
 pub use rows::{non_negative, stored_size};
 pub use schema::{MigrationMode, StoreError, StoreOptions, latest_known_version, schema_decision};

@@ -25,13 +25,19 @@ pub fn fetch_limit(page: &PageRequest) -> i64 {
     i64::from(page.fetch_limit())
 }
 
-/// A `LIKE` pattern matching names that contain `query`, with `%`, `_` and
-/// the escape character `\` in the query taken literally (statements say
-/// `ESCAPE '\'`).
+/// Text lower-cased for case-insensitive search, the same way for both
+/// databases (Unicode lower case, not only ASCII as SQLite's `LIKE`).
+pub fn fold_case(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// A `LIKE` pattern matching case-folded names ([`fold_case`]) that contain
+/// `query`, with `%`, `_` and the escape character `\` in the query taken
+/// literally (statements say `ESCAPE '\'`).
 pub fn contains_pattern(query: &SearchQuery) -> String {
     let mut pattern = String::with_capacity(query.as_str().len() + 2);
     pattern.push('%');
-    for c in query.as_str().chars() {
+    for c in fold_case(query.as_str()).chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -87,8 +93,10 @@ mod tests {
 
     #[test]
     fn wildcards_in_a_search_are_literal() {
-        let query = SearchQuery::new(r"50%_a\b").unwrap();
+        let query = SearchQuery::new(r"50%_A\b").unwrap();
         assert_eq!(contains_pattern(&query), r"%50\%\_a\\b%");
+        let query = SearchQuery::new("ÉLISE").unwrap();
+        assert_eq!(contains_pattern(&query), "%élise%");
     }
 
     #[test]

@@ -76,6 +76,7 @@ macro_rules! impl_repositories {
                     .bind(legacy.created_by.as_uuid())
                     .bind(Timestamp(legacy.created_at))
                     .bind(Timestamp(legacy.updated_at))
+                    .bind($crate::fold_case(legacy.name.as_str()))
             }
 
             fn insert_membership(membership: &Membership) -> Bound {
@@ -313,6 +314,7 @@ macro_rules! impl_repositories {
                         .bind(details.dates.death())
                         .bind(details.biography.as_ref().map(|b| b.as_str()))
                         .bind(Timestamp(at))
+                        .bind($crate::fold_case(details.name.as_str()))
                         .fetch_optional(self.pool())
                         .await
                         .map_err(|err| write_error(err, &conflict))?

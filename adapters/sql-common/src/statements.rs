@@ -32,11 +32,13 @@ pub struct Statements {
     /// Number of users, as a 64-bit integer.
     pub count_users: &'static str,
 
-    /// Insert a legacy: id, name, birth_date, death_date, biography, created_by, created_at, updated_at.
+    /// Insert a legacy: id, name, birth_date, death_date, biography, created_by, created_at,
+    /// updated_at, name_folded (the name lower-cased for search).
     pub insert_legacy: &'static str,
     /// Legacy row by id (1).
     pub select_legacy: &'static str,
-    /// Update a legacy by id (1): name 2, birth 3, death 4, biography 5, updated_at 6; returns the row.
+    /// Update a legacy by id (1): name 2, birth 3, death 4, biography 5, updated_at 6,
+    /// name_folded 7; returns the row.
     pub update_legacy: &'static str,
     /// Lock the legacy row (1) for a cascade delete; returns its id.
     pub lock_legacy: &'static str,
@@ -46,7 +48,8 @@ pub struct Statements {
     pub delete_legacy: &'static str,
     /// Legacy rows with `role` of user (1) below the keyset (2, 3), limit 4.
     pub list_legacies_of_user: &'static str,
-    /// Legacy rows whose name matches the pattern (1) below the keyset (2, 3), limit 4.
+    /// Legacy rows whose `name_folded` is `LIKE` the lower-cased pattern (1)
+    /// below the keyset (2, 3), limit 4.
     pub search_legacies: &'static str,
 
     /// Insert a membership: legacy_id, user_id, role, joined_at.

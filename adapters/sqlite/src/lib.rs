@@ -19,6 +19,7 @@
 //! the start, so a concurrent writer waits (up to the busy timeout) instead of
 //! failing on a stale read.
 
+mod admin_statements;
 mod statements;
 
 use std::path::Path;
@@ -179,4 +180,10 @@ mosaic_sql_common::impl_repositories!(
     store = SqliteStore,
     db = Sqlite,
     statements = &statements::SQLITE,
+);
+
+mosaic_sql_common::impl_admin_repository!(
+    store = SqliteStore,
+    db = Sqlite,
+    statements = &admin_statements::SQLITE_ADMIN,
 );

@@ -68,12 +68,12 @@ pub(crate) const SQLITE: Statements = Statements {
     ),
     count_users: "SELECT COUNT(*) FROM users",
 
-    insert_legacy: "INSERT INTO legacies (id, name, birth_date, death_date, biography, created_by, created_at, updated_at) \
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    insert_legacy: "INSERT INTO legacies (id, name, birth_date, death_date, biography, created_by, created_at, updated_at, name_folded) \
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     select_legacy: concat!("SELECT ", legacy_columns!(), " FROM legacies WHERE id = ?1"),
     update_legacy: concat!(
         "UPDATE legacies SET name = ?2, birth_date = ?3, death_date = ?4, biography = ?5, \
-         updated_at = ?6 WHERE id = ?1 RETURNING ",
+         updated_at = ?6, name_folded = ?7 WHERE id = ?1 RETURNING ",
         legacy_columns!()
     ),
     // The write transaction (BEGIN IMMEDIATE) already holds the lock.
@@ -89,12 +89,12 @@ pub(crate) const SQLITE: Statements = Statements {
          AND legacies.created_at <= ?2 AND (legacies.created_at < ?2 OR legacies.id < ?3) \
          ORDER BY legacies.created_at DESC, legacies.id DESC LIMIT ?4"
     ),
-    // LIKE is case-insensitive for ASCII letters in SQLite (the column is
-    // also COLLATE NOCASE); non-ASCII letters match case-sensitively.
+    // `name_folded` is the name lower-cased by the adapter (all of Unicode,
+    // not only ASCII as SQLite's LIKE would), and so is the pattern.
     search_legacies: concat!(
         "SELECT ",
         legacy_columns!(),
-        " FROM legacies WHERE name LIKE ?1 ESCAPE '\\' \
+        " FROM legacies WHERE name_folded LIKE ?1 ESCAPE '\\' \
          AND created_at <= ?2 AND (created_at < ?2 OR id < ?3) \
          ORDER BY created_at DESC, id DESC LIMIT ?4"
     ),

@@ -361,6 +361,24 @@ async fn over_https_the_cookies_are_secure_and_host_prefixed() {
     let (status, body) = me(&app, &format!("mosaic_session={token}")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_error_body(&body, "UNAUTHORIZED");
+
+    // Signing out revokes that session and clears the prefixed cookie.
+    let logout = app
+        .raw(Method::POST, "/api/auth/logout")
+        .header("Cookie", format!("__Host-mosaic_session={token}"))
+        .header("Origin", &app.base_url)
+        .header("X-Requested-With", "mosaic")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let (_, cleared) = cookie_named(&logout, "__Host-mosaic_session").expect("cleared");
+    assert!(
+        cleared.contains("Max-Age=0") && cleared.contains("; Secure"),
+        "{cleared}"
+    );
+    let (status, _) = me(&app, &format!("__Host-mosaic_session={token}")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 // ----- state and the login cookie -----------------------------------------------

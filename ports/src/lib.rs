@@ -70,6 +70,7 @@ mod thumbnails;
 pub use error::RepoError;
 pub use identity::{IdentityError, IdentityProvider, LoginStart, PendingLogin, VerifiedIdentity};
 pub use repos::*;
+pub use service::{AdminService, LegacyOverview};
 pub use service::{
     IdentitySignInError, LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError,
     ServiceResult, ServiceSettings, SignUpPolicy, SignUpRule, UploadTicket, media_storage_key,

@@ -46,7 +46,7 @@ pub struct AdminStatements {
     pub insert_user: &'static str,
     /// Insert an identity: issuer, subject, user_id.
     pub insert_identity: &'static str,
-    /// Insert a legacy: id, name, birth_date, death_date, biography, created_by, created_at, updated_at.
+    /// Insert a legacy: id, name, birth_date, death_date, biography, created_by, created_at, updated_at, name_folded.
     pub insert_legacy: &'static str,
     /// Insert a membership: legacy_id, user_id, role, joined_at.
     pub insert_membership: &'static str,
@@ -358,6 +358,7 @@ macro_rules! impl_admin_repository {
                     .bind(legacy.created_by.as_uuid())
                     .bind(Timestamp(legacy.created_at))
                     .bind(Timestamp(legacy.updated_at))
+                    .bind($crate::fold_case(legacy.name.as_str()))
             }
 
             fn insert_membership(

@@ -11,7 +11,9 @@
 //! - [`Runtime`]: database + media store + [`MosaicService`], opened once.
 
 mod config;
+mod links;
 mod runtime;
 
 pub use config::{Config, ConfigError, LogFormat, Settings};
+pub use links::sign_in_url;
 pub use runtime::{Database, Runtime, StartupError};

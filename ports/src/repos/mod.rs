@@ -2,6 +2,7 @@
 //! contract in MUST/SHOULD terms; the contract suite holds every adapter to
 //! these words.
 
+mod admin;
 mod health;
 mod legacies;
 mod media;
@@ -10,6 +11,10 @@ mod sessions;
 mod stories;
 mod users;
 
+pub use admin::{
+    AdminRepo, BackupRecord, ExportReader, IdentityLink, LegacyContents, RecordKind, RestoreWriter,
+    StoreCounts,
+};
 pub use health::StoreHealth;
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
@@ -18,6 +23,8 @@ pub use sessions::{SessionRepo, SignInLink};
 pub use stories::StoryRepo;
 pub use users::UserRepo;
 
+#[cfg(feature = "mock")]
+pub use admin::MockAdminRepo;
 #[cfg(feature = "mock")]
 pub use health::MockStoreHealth;
 #[cfg(feature = "mock")]

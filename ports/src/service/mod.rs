@@ -7,6 +7,7 @@
 //! text. `caller: Option<UserId>` marks use cases open to visitors who are
 //! not signed in; `caller: UserId` those that need a signed-in user.
 
+mod admin;
 mod error;
 mod identity;
 mod legacies;
@@ -27,6 +28,7 @@ use crate::{
 };
 
 use error::RepoResultExt;
+pub use admin::{AdminService, LegacyOverview};
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};
 pub use legacies::LegacyView;

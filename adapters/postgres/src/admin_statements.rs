@@ -1,0 +1,131 @@
+//! The Postgres dialect of the operator's statements (`mosaic-admin`).
+
+use mosaic_sql_common::AdminStatements;
+
+macro_rules! user_columns {
+    () => {
+        "id, email, name, avatar_url, is_admin, disabled, created_at, updated_at"
+    };
+}
+macro_rules! legacy_columns {
+    () => {
+        "id, name, birth_date, death_date, biography, created_by, created_at, updated_at"
+    };
+}
+macro_rules! story_columns {
+    () => {
+        "id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at"
+    };
+}
+macro_rules! revision_columns {
+    () => {
+        "id, story_id, title, content, visibility, replaced_at"
+    };
+}
+macro_rules! media_columns {
+    () => {
+        "id, uploaded_by, legacy_id, storage_key, file_name, media_type, size_bytes, created_at"
+    };
+}
+
+/// The operator's statements for Postgres.
+pub(crate) const POSTGRES_ADMIN: AdminStatements = AdminStatements {
+    // One snapshot for every statement of the transaction; writers go on.
+    begin_snapshot: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+    store_counts: "SELECT \
+        (SELECT COUNT(*) FROM users) AS users, \
+        (SELECT COUNT(*) FROM users WHERE disabled) AS disabled_users, \
+        (SELECT COUNT(*) FROM legacies) AS legacies, \
+        (SELECT COUNT(*) FROM legacy_members) AS memberships, \
+        (SELECT COUNT(*) FROM stories WHERE deleted_at IS NULL AND visibility = 'public') AS public_stories, \
+        (SELECT COUNT(*) FROM stories WHERE deleted_at IS NULL AND visibility = 'private') AS private_stories, \
+        (SELECT COUNT(*) FROM stories WHERE deleted_at IS NULL AND visibility = 'personal') AS personal_stories, \
+        (SELECT COUNT(*) FROM stories WHERE deleted_at IS NOT NULL) AS deleted_stories, \
+        (SELECT COUNT(*) FROM story_revisions) AS revisions, \
+        (SELECT COUNT(*) FROM media) AS media, \
+        (SELECT COALESCE(SUM(size_bytes), 0)::bigint FROM media) AS media_bytes, \
+        (SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > $1) AS live_sessions",
+    legacy_exists: "SELECT id FROM legacies WHERE id = $1",
+    legacy_contents: "SELECT \
+        (SELECT COUNT(*) FROM stories WHERE legacy_id = $1) AS stories, \
+        (SELECT COUNT(*) FROM story_revisions JOIN stories ON stories.id = story_revisions.story_id \
+          WHERE stories.legacy_id = $1) AS revisions, \
+        (SELECT COUNT(*) FROM legacy_members WHERE legacy_id = $1) AS members, \
+        (SELECT COUNT(*) FROM media WHERE legacy_id = $1) AS media, \
+        (SELECT COALESCE(SUM(size_bytes), 0)::bigint FROM media WHERE legacy_id = $1) AS media_bytes",
+    list_all_legacies: concat!(
+        "SELECT ",
+        legacy_columns!(),
+        " FROM legacies WHERE (created_at, id) < ($1, $2) \
+         ORDER BY created_at DESC, id DESC LIMIT $3"
+    ),
+    list_sessions: "SELECT id, user_id, token_hash, created_at, expires_at, revoked_at FROM sessions \
+        WHERE ($1::uuid IS NULL OR user_id = $1) AND (created_at, id) < ($2, $3) \
+        ORDER BY created_at DESC, id DESC LIMIT $4",
+    count_restore_blockers: "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM legacies) \
+        + (SELECT COUNT(*) FROM stories)",
+
+    export_users: concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2"
+    ),
+    // "C" collation: bytewise, like SQLite's BINARY, so both order alike.
+    export_identities: "SELECT issuer, subject, user_id FROM identities \
+        WHERE $1::text IS NULL OR issuer COLLATE \"C\" > $1 \
+           OR (issuer = $1 AND subject COLLATE \"C\" > $2::text) \
+        ORDER BY issuer COLLATE \"C\", subject COLLATE \"C\" LIMIT $3",
+    export_legacies: concat!(
+        "SELECT ",
+        legacy_columns!(),
+        " FROM legacies WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2"
+    ),
+    export_memberships: "SELECT legacy_id, user_id, role, joined_at FROM legacy_members \
+        WHERE $1::uuid IS NULL OR (legacy_id, user_id) > ($1, $2::uuid) \
+        ORDER BY legacy_id, user_id LIMIT $3",
+    export_stories: concat!(
+        "SELECT ",
+        story_columns!(),
+        " FROM stories WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2"
+    ),
+    export_revisions: concat!(
+        "SELECT ",
+        revision_columns!(),
+        " FROM story_revisions WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2"
+    ),
+    export_media: concat!(
+        "SELECT ",
+        media_columns!(),
+        " FROM media WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2"
+    ),
+
+    insert_user: concat!(
+        "INSERT INTO users (",
+        user_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ),
+    insert_identity: "INSERT INTO identities (issuer, subject, user_id) VALUES ($1, $2, $3)",
+    // name_folded (9): the adapter's case-folded name that search matches.
+    insert_legacy: concat!(
+        "INSERT INTO legacies (",
+        legacy_columns!(),
+        ", name_folded) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ),
+    insert_membership: "INSERT INTO legacy_members (legacy_id, user_id, role, joined_at) \
+        VALUES ($1, $2, $3, $4)",
+    insert_story: concat!(
+        "INSERT INTO stories (",
+        story_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    ),
+    insert_revision: concat!(
+        "INSERT INTO story_revisions (",
+        revision_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6)"
+    ),
+    insert_media: concat!(
+        "INSERT INTO media (",
+        media_columns!(),
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ),
+};

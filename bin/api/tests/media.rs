@@ -69,8 +69,13 @@ async fn fresh_bucket() -> String {
     bucket
 }
 
-/// The server over `store`, with extra settings.
+/// The server on SQLite over `store`, with extra settings.
 async fn spawn(store: Store, extra: &[(&str, &str)]) -> TestApp {
+    spawn_on(Backend::Sqlite, store, extra).await
+}
+
+/// The server on `backend` over `store`, with extra settings.
+async fn spawn_on(backend: Backend, store: Store, extra: &[(&str, &str)]) -> TestApp {
     let mut settings: Vec<(String, String)> = Vec::new();
     if store == Store::S3 {
         settings.extend(
@@ -95,7 +100,7 @@ async fn spawn(store: Store, extra: &[(&str, &str)]) -> TestApp {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let app = TestApp::spawn_with(Backend::Sqlite, &pairs).await;
+    let app = TestApp::spawn_with(backend, &pairs).await;
     let expected = match store {
         Store::S3 => "S3",
         Store::Local => "Local",
@@ -265,8 +270,8 @@ fn query_param(url: &str, name: &str) -> Option<String> {
     })
 }
 
-async fn upload_view_and_delete(store: Store) {
-    let app = spawn(store, &[]).await;
+async fn upload_view_and_delete(backend: Backend, store: Store) {
+    let app = spawn_on(backend, store, &[]).await;
     let alice = app.person("Alice").await;
     let legacy = app.create_legacy(&alice, "Jane Doe").await;
     let photo = jpeg_with_gps();
@@ -411,12 +416,17 @@ async fn upload_view_and_delete(store: Store) {
 
 #[tokio::test]
 async fn upload_view_and_delete_on_s3() {
-    upload_view_and_delete(Store::S3).await;
+    upload_view_and_delete(Backend::Sqlite, Store::S3).await;
 }
 
 #[tokio::test]
 async fn upload_view_and_delete_on_the_local_store() {
-    upload_view_and_delete(Store::Local).await;
+    upload_view_and_delete(Backend::Sqlite, Store::Local).await;
+}
+
+#[tokio::test]
+async fn upload_view_and_delete_on_postgres_and_s3() {
+    upload_view_and_delete(Backend::Postgres, Store::S3).await;
 }
 
 /// A body of another size than signed is refused by the store; an object
@@ -683,8 +693,8 @@ async fn a_tampered_local_upload_url_is_refused() {
 
 /// Orphan collection removes objects no record owns once they are older
 /// than the grace period, and keeps registered media and their thumbnails.
-async fn orphan_collection(store: Store) {
-    let app = spawn(store, &[]).await;
+async fn orphan_collection(backend: Backend, store: Store) {
+    let app = spawn_on(backend, store, &[]).await;
     let alice = app.person("Alice").await;
     let legacy = app.create_legacy(&alice, "Jane Doe").await;
     let kept = upload(&app, &alice, &legacy, "dot.png", PNG).await;
@@ -737,12 +747,17 @@ async fn orphan_collection(store: Store) {
 
 #[tokio::test]
 async fn orphan_collection_on_s3() {
-    orphan_collection(Store::S3).await;
+    orphan_collection(Backend::Sqlite, Store::S3).await;
 }
 
 #[tokio::test]
 async fn orphan_collection_on_the_local_store() {
-    orphan_collection(Store::Local).await;
+    orphan_collection(Backend::Sqlite, Store::Local).await;
+}
+
+#[tokio::test]
+async fn orphan_collection_on_postgres_and_s3() {
+    orphan_collection(Backend::Postgres, Store::S3).await;
 }
 
 /// Deleting a legacy removes its media objects and thumbnails too.
@@ -778,6 +793,38 @@ async fn deleting_a_legacy_removes_its_media_files() {
         .await
         .unwrap();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// A video is stored and served as it is, with no thumbnail.
+#[tokio::test]
+async fn a_video_has_no_thumbnail() {
+    let app = spawn(Store::Local, &[]).await;
+    let alice = app.person("Alice").await;
+    let legacy = app.create_legacy(&alice, "Jane Doe").await;
+    let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2".to_vec();
+    mp4.resize(256, 0);
+    let file = file(&legacy, "first steps.mp4", "video/mp4", mp4.len());
+    let (_, ticket) = presign(&app, &alice, &file).await;
+    let (status, text) = put(&ticket, mp4.clone(), None).await;
+    assert!(status.is_success(), "{status} {text}");
+    let (status, media) = register(&app, &alice, &file, ticket["media_id"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::CREATED, "{media}");
+    assert!(media["thumbnail_url"].is_null(), "{media}");
+    let key = key_of(&legacy, ticket["media_id"].as_str().unwrap());
+    assert_eq!(
+        app.runtime
+            .media
+            .head(&thumbnail_storage_key(&key))
+            .await
+            .unwrap(),
+        None
+    );
+    let video = get_bytes(media["url"].as_str().unwrap()).await;
+    assert_eq!(
+        video.headers()["content-type"].to_str().unwrap(),
+        "video/mp4"
+    );
+    assert_eq!(video.bytes().await.unwrap().as_ref(), mp4.as_slice());
 }
 
 /// A PNG is written next to its thumbnail in the PNG cycle too (the gallery

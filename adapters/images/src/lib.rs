@@ -42,8 +42,8 @@ pub struct ThumbnailSettings {
     /// The longest side of a thumbnail, in pixels.
     pub max_side: u32,
     /// The most pixels (width × height) an original may have; larger ones
-    /// get no thumbnail. 100 million covers every phone and most cameras
-    /// while bounding memory to about 400 MB per decode.
+    /// get no thumbnail. 64 million (8000 × 8000) covers phones and most
+    /// cameras while bounding memory to about 256 MB per decode.
     pub max_pixels: u64,
     /// JPEG quality, 1–100.
     pub jpeg_quality: u8,
@@ -55,7 +55,7 @@ impl Default for ThumbnailSettings {
     fn default() -> Self {
         Self {
             max_side: 400,
-            max_pixels: 100_000_000,
+            max_pixels: 64_000_000,
             jpeg_quality: 80,
             max_concurrent: 2,
         }

@@ -77,10 +77,11 @@ pub struct S3Storage {
     bucket: String,
 }
 
-/// Longest any call to the store may take, retries included. Bytes never
-/// flow through this client (browsers upload and download with presigned
-/// URLs; `read_prefix` reads a few bytes), so a call that takes longer means
-/// the store is in trouble, and a request must not hang on it.
+/// Longest any call to the store may take, retries included. Browsers
+/// upload and download with presigned URLs; this client moves at most a
+/// photo (up to 50 MB, read once at registration to make its thumbnail) and
+/// thumbnails, so a call that takes longer means the store is in trouble,
+/// and a request must not hang on it.
 const OPERATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Key of the object `check_access` writes and removes again.

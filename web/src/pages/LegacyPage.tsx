@@ -58,7 +58,7 @@ export function LegacyPage() {
       ) : tab === 'members' && me.data ? (
         <MembersPanel legacy={legacy.data} myId={me.data.id} />
       ) : (
-        <MediaPanel legacy={legacy.data} />
+        <MediaPanel legacy={legacy.data} myId={me.data?.id} />
       )}
     </div>
   );

@@ -1,8 +1,10 @@
 /**
- * PUTs a file to a (presigned) URL with exactly the given headers, reporting
- * upload progress. `fetch` cannot report upload progress, XMLHttpRequest can.
+ * Sends a file to a (presigned) URL with the given method (PUT) and exactly
+ * the given headers, reporting upload progress. `fetch` cannot report upload
+ * progress, XMLHttpRequest can.
  */
 export function putWithProgress(
+  method: string,
   url: string,
   headers: Record<string, string>,
   file: Blob,
@@ -10,7 +12,7 @@ export function putWithProgress(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
-    request.open('PUT', url);
+    request.open(method, url);
     // Never send cookies to another origin (S3); same-origin uploads (local media store) send them anyway.
     request.withCredentials = false;
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);

@@ -1189,6 +1189,25 @@ async fn orphaned_objects_past_the_grace_period_are_deleted_with_their_thumbnail
 }
 
 #[tokio::test]
+async fn an_orphan_that_cannot_be_deleted_is_reported_as_failed() {
+    let mut mocks = orphan_mocks();
+    mocks.storage.expect_delete().returning(|key| {
+        if key.ends_with(".thumb.jpg") {
+            Err(StorageError::Unavailable(anyhow::anyhow!("store down")))
+        } else {
+            Ok(())
+        }
+    });
+    let report = mocks
+        .service()
+        .collect_orphan_media(Duration::hours(24), false)
+        .await
+        .unwrap();
+    assert_eq!(report.orphans.len(), 2);
+    assert_eq!(report.failed, ["legacies/l/media/old.thumb.jpg"]);
+}
+
+#[tokio::test]
 async fn a_dry_run_of_orphan_collection_deletes_nothing() {
     let mut mocks = orphan_mocks();
     mocks.storage.expect_delete().times(0);

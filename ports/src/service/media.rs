@@ -53,13 +53,14 @@ pub struct OrphanMediaReport {
     pub dry_run: bool,
     /// Objects looked at.
     pub scanned: usize,
-    /// Objects without a media record older than the grace period: deleted,
-    /// or, in a dry run, those that would be.
+    /// Objects without a media record older than the grace period: deleted
+    /// (except those in `failed`), or, in a dry run, those that would be.
     pub orphans: Vec<StoredObject>,
     /// Objects without a record still within the grace period (uploads in
     /// progress), left alone.
     pub recent_unregistered: usize,
-    /// Keys of orphans whose deletion failed (they are tried again next time).
+    /// Keys of those `orphans` whose deletion failed (they are tried again
+    /// next time).
     pub failed: Vec<String>,
 }
 
@@ -407,7 +408,6 @@ impl MosaicService {
                 if !dry_run && let Err(err) = self.ports.storage.delete(&object.key).await {
                     tracing::warn!(key = object.key, error = %err, "orphaned media object was not removed");
                     report.failed.push(object.key.clone());
-                    continue;
                 }
                 report.orphans.push(object.clone());
             }

@@ -74,6 +74,12 @@ impl Database {
                 Arc::new(SystemClock),
                 Arc::new(RandomIds),
             ),
+            Self::Postgres(store) => Ports::from_store(
+                store.clone(),
+                storage,
+                Arc::new(SystemClock),
+                Arc::new(RandomIds),
+            ),
         }
     }
 

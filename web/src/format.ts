@@ -15,10 +15,12 @@ export function formatDateTime(isoDateTime: string): string {
   return new Date(isoDateTime).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** "1950 – 2024" style life span, or an empty string when no dates are known. */
+/** "January 1, 1950 – January 1, 2024", "Born …", "Died …", or an empty string when no dates are known. */
 export function lifeSpan(birth?: string, death?: string): string {
-  if (!birth && !death) return '';
-  return `${birth ? formatDate(birth) : 'unknown'} – ${death ? formatDate(death) : 'present'}`;
+  if (birth && death) return `${formatDate(birth)} – ${formatDate(death)}`;
+  if (birth) return `Born ${formatDate(birth)}`;
+  if (death) return `Died ${formatDate(death)}`;
+  return '';
 }
 
 /** A byte count as people read it (KB, MB). */

@@ -306,9 +306,11 @@ pub async fn seed<S: BulkLoad + ?Sized>(
                 continue;
             }
             // The busiest legacy gets a known member and editor first.
-            let role = match (n, k) {
-                (0, 0) => Role::Member,
-                (0, 1) => Role::Editor,
+            // Counted in members added (not attempts), so that a repeated
+            // pick cannot leave the busiest legacy without them.
+            let role = match (n, members.len()) {
+                (0, 2) => Role::Member,
+                (0, 3) => Role::Editor,
                 _ if rng.chance(10) => Role::Editor,
                 _ if rng.chance(15) => Role::Pending,
                 _ => Role::Member,

@@ -24,7 +24,10 @@ fn help_explains_with_examples() {
         let output = run_admin(&[], &args, "");
         assert!(output.status.success(), "{args:?}");
         let text = String::from_utf8_lossy(&output.stdout);
-        assert!(text.contains("Examples:"), "{args:?} help has no examples: {text}");
+        assert!(
+            text.contains("Examples:"),
+            "{args:?} help has no examples: {text}"
+        );
         assert!(text.contains("mosaic-admin "), "{args:?}: {text}");
     }
 }
@@ -41,8 +44,14 @@ fn bad_arguments_exit_2_with_usage() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         // clap names the problem and points at the usage (or prints it).
-        assert!(stderr.contains("error:") || stderr.contains("Usage:"), "{args:?}: {stderr}");
-        assert!(stderr.contains("Usage:") || stderr.contains("--help"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error:") || stderr.contains("Usage:"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("Usage:") || stderr.contains("--help"),
+            "{args:?}: {stderr}"
+        );
     }
 }
 
@@ -113,14 +122,24 @@ async fn admin_commands(backend: Backend) {
         .unwrap_or_else(|| panic!("unexpected link {url}"));
     let runtime = site.runtime().await;
     let service = &runtime.service;
-    let signed_in = service.redeem_sign_in_link(token).await.expect("link works");
-    assert!(service.redeem_sign_in_link(token).await.is_err(), "a link works once");
+    let signed_in = service
+        .redeem_sign_in_link(token)
+        .await
+        .expect("link works");
+    assert!(
+        service.redeem_sign_in_link(token).await.is_err(),
+        "a link works once"
+    );
     let ada: UserId = link["user_id"].as_str().unwrap().parse().unwrap();
     assert_eq!(signed_in.session.user_id, ada);
     assert!(service.authenticate(&signed_in.token).await.is_ok());
     // Plain output: the link alone on stdout.
     let plain = site.ok(&["login-link", "--email", "ada@example.org"]);
-    assert!(plain.trim().starts_with("https://family.example/sign-in?token="));
+    assert!(
+        plain
+            .trim()
+            .starts_with("https://family.example/sign-in?token=")
+    );
     let unknown = site.run(&["login-link", "--email", "nobody@example.org"]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(one_line_error(&unknown).contains("--create"));

@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::time::Instant;
 
+use mosaic_ports::RepoError;
 use mosaic_postgres::PostgresStore;
 use mosaic_sqlite::SqliteStore;
 
@@ -111,9 +112,7 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             .ok_or_else(|| CliError::new("the archive's end line is malformed"))?;
         batch.push(record);
         if batch.len() >= BATCH {
-            writer.write(&batch).await.map_err(|e| {
-                CliError::new(format!("{}; nothing was restored", CliError::from(e)))
-            })?;
+            writer.write(&batch).await.map_err(write_failed)?;
             restored += batch.len() as u64;
             batch.clear();
         }
@@ -124,10 +123,7 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
             "the archive ends early (no end line): it is incomplete; nothing was restored",
         ));
     }
-    writer
-        .write(&batch)
-        .await
-        .map_err(|e| CliError::new(format!("{}; nothing was restored", CliError::from(e))))?;
+    writer.write(&batch).await.map_err(write_failed)?;
     restored += batch.len() as u64;
     writer.commit().await?;
     bar.finish_and_clear();
@@ -148,4 +144,17 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         ]);
     }
     Ok(())
+}
+
+/// Why records could not be written, said in terms of the archive.
+fn write_failed(err: RepoError) -> CliError {
+    let reason = match err {
+        RepoError::NotFound => {
+            "the archive is inconsistent: a record refers to a user, legacy or story \
+             that is not in it"
+                .to_owned()
+        }
+        other => CliError::from(other).to_string(),
+    };
+    CliError::new(format!("{reason}; nothing was restored"))
 }

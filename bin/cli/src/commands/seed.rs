@@ -17,9 +17,9 @@ use crate::{CliError, Context};
 /// `seed`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Users get the addresses seed-user-<n>@family.example (seed-user-0 is an
-administrator), so a database can be seeded once. Names, roles, visibilities
-and texts follow from --rng-seed; ids differ on every run.
+Users get the addresses seed-<run>-user-<n>@family.example (user 0 of each
+run is an administrator); a database can be seeded more than once. Names,
+roles, visibilities and texts follow from --rng-seed; ids differ on every run.
 
 Examples:
   mosaic-admin seed --users 200 --legacies 20 --stories 1000
@@ -99,13 +99,7 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
         }
     };
     bar.finish_and_clear();
-    let summary = summary.map_err(|err| match err {
-        RepoError::EmailTaken | RepoError::Conflict(_) => CliError::new(
-            "this database already holds seeded users (seed-user-<n>@family.example); \
-             seed a fresh database",
-        ),
-        other => other.into(),
-    })?;
+    let summary = summary?;
     let seconds = started.elapsed().as_secs_f64();
     if ctx.json {
         print_json(&serde_json::json!({

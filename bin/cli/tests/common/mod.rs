@@ -43,10 +43,7 @@ impl Site {
                 self.dir.path().join("data").display().to_string(),
             ),
             ("MOSAIC_DATABASE_URL".into(), self.database_url.clone()),
-            (
-                "MOSAIC_PUBLIC_URL".into(),
-                "https://family.example".into(),
-            ),
+            ("MOSAIC_PUBLIC_URL".into(), "https://family.example".into()),
         ]
     }
 
@@ -76,7 +73,8 @@ impl Site {
         let mut args = args.to_vec();
         args.push("--json");
         let out = self.ok(&args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {out}"))
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {out}"))
     }
 
     /// The same database, media store and service the binary uses.

@@ -1,0 +1,49 @@
+# Shell helpers shared by scripts/test and the benchmarks: a run directory
+# that is removed at exit, clean-up steps, free ports, waiting for a port,
+# and apt installs of missing packages. Source it from the repository root.
+
+export MOSAIC_TEST_RUN_DIR
+MOSAIC_TEST_RUN_DIR=$(mktemp -d /tmp/mosaic-test.XXXXXX)
+chmod 755 "$MOSAIC_TEST_RUN_DIR"
+
+_exit_steps=()
+on_exit() { _exit_steps+=("$1"); }
+_run_exit_steps() {
+  local i
+  for ((i = ${#_exit_steps[@]} - 1; i >= 0; i--)); do
+    eval "${_exit_steps[i]}" || true
+  done
+  rm -rf "$MOSAIC_TEST_RUN_DIR"
+}
+trap _run_exit_steps EXIT
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# A free TCP port on 127.0.0.1 (the kernel picks it; the tiny race with
+# another process is acceptable for throwaway test servers).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until something accepts connections on 127.0.0.1:$1 (at most $2 s).
+wait_for_port() {
+  local port=$1 seconds=${2:-30} i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$port after ${seconds}s" >&2
+  return 1
+}
+
+# apt-get install, once per run, only for packages that are missing.
+_apt_updated=
+apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ -z "$_apt_updated" ]; then apt-get update -qq; _apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}

@@ -16,6 +16,7 @@
 //! The list of behaviours is written once, in [`contract_tests!`], so both
 //! adapters always run the same suite.
 
+pub mod admin;
 pub mod data;
 pub mod health;
 pub mod legacies;
@@ -29,17 +30,31 @@ pub mod users;
 use std::future::Future;
 
 use mosaic_ports::{
-    LegacyRepo, MediaRepo, MembershipRepo, SessionRepo, StoreHealth, StoryRepo, UserRepo,
+    AdminRepo, LegacyRepo, MediaRepo, MembershipRepo, SessionRepo, StoreHealth, StoryRepo, UserRepo,
 };
 
 /// A store implementing every persistence port: what both adapters are.
 pub trait Store:
-    UserRepo + LegacyRepo + MembershipRepo + StoryRepo + MediaRepo + SessionRepo + StoreHealth
+    UserRepo
+    + LegacyRepo
+    + MembershipRepo
+    + StoryRepo
+    + MediaRepo
+    + SessionRepo
+    + StoreHealth
+    + AdminRepo
 {
 }
 
 impl<T> Store for T where
-    T: UserRepo + LegacyRepo + MembershipRepo + StoryRepo + MediaRepo + SessionRepo + StoreHealth
+    T: UserRepo
+        + LegacyRepo
+        + MembershipRepo
+        + StoryRepo
+        + MediaRepo
+        + SessionRepo
+        + StoreHealth
+        + AdminRepo
 {
 }
 
@@ -138,6 +153,13 @@ macro_rules! contract_tests {
                 media_list_follows_scope_and_pages,
                 media_bytes_are_summed_per_uploader,
                 existing_storage_keys_are_found_among_any_number,
+            }
+            admin {
+                store_counts_count_by_visibility_and_state,
+                legacy_contents_count_what_delete_removes,
+                all_legacies_and_sessions_page_newest_first,
+                restored_records_read_back_and_export_in_order,
+                restore_needs_an_empty_store_and_is_all_or_nothing,
             }
             sessions {
                 session_reads_back_by_token_hash,

@@ -32,6 +32,7 @@ _web_env=(
   MOSAIC_LOG_FORMAT=text
   MOSAIC_STORIES_PER_MINUTE=1000
   MOSAIC_SIGN_INS_PER_MINUTE=1000
+  MOSAIC_MEDIA_QUOTA_BYTES=300000
 )
 env "${_web_env[@]}" target/debug/mosaic-api >"$MOSAIC_TEST_RUN_DIR/web-api.log" 2>&1 &
 _web_pid=$!

@@ -75,6 +75,25 @@ test('photos upload by picker and drag and drop, each with progress, refusals ex
   }
   await screenshot(page, '40-photos');
 
+  // A photo larger than what is left of the quota (the test server allows 300 KB a person) is refused with the reason.
+  const noise = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 800;
+    canvas.height = 600;
+    const context = canvas.getContext('2d');
+    const pixels = context.createImageData(800, 600);
+    for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : Math.floor(Math.random() * 256);
+    context.putImageData(pixels, 0, 0);
+    return canvas.toDataURL('image/png').split(',')[1];
+  });
+  await page.getByLabel('Choose files').setInputFiles({ name: 'noise.png', mimeType: 'image/png', buffer: Buffer.from(noise, 'base64') });
+  await uploads
+    .locator('li', { hasText: 'noise.png' })
+    .getByRole('alert')
+    .filter({ hasText: /noise\.png does not fit in your storage quota: you use \d+ KB of 293 KB/ })
+    .waitFor();
+  await screenshot(page, '41-upload-refused');
+
   // Deleting one leaves the other.
   page.once('dialog', (dialog) => dialog.accept());
   await gallery.getByRole('button', { name: 'Delete harbour.png' }).click();

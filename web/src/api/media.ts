@@ -1,5 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { ApiError } from './ApiError';
 import { api, unwrap } from './client';
+import { formatBytes } from '../format';
 import type { MediaUploader } from '../upload/MediaUploader';
 import { putWithProgress } from '../upload/putWithProgress';
 
@@ -51,7 +53,9 @@ export function mediaUploader(legacyId: string): MediaUploader {
         content_type: file.type,
         size_bytes: file.size,
       };
-      const ticket = await unwrap(api.POST('/media/presign', { body: declared }));
+      const ticket = await unwrap(api.POST('/media/presign', { body: declared })).catch((error: unknown) => {
+        throw quotaMessage(error, file.name) ?? error;
+      });
       const headers = Object.fromEntries(
         Object.entries(ticket.upload.headers).filter(([name]) => !BROWSER_CONTROLLED_HEADERS.has(name.toLowerCase())),
       );
@@ -59,4 +63,14 @@ export function mediaUploader(legacyId: string): MediaUploader {
       await unwrap(api.POST('/media', { body: { ...declared, media_id: ticket.media_id } }));
     },
   };
+}
+
+/** The quota refusal in words and units people read, when that is what `error` is. */
+function quotaMessage(error: unknown, fileName: string): Error | null {
+  if (!(error instanceof ApiError) || error.code !== 'QUOTA_EXCEEDED') return null;
+  const details = error.details as { quota_bytes?: number; used_bytes?: number } | null | undefined;
+  if (typeof details?.quota_bytes !== 'number' || typeof details.used_bytes !== 'number') return null;
+  return new Error(
+    `${fileName} does not fit in your storage quota: you use ${formatBytes(details.used_bytes)} of ${formatBytes(details.quota_bytes)}.`,
+  );
 }

@@ -91,6 +91,23 @@ describe('UploadQueue', () => {
     expect(screen.getByText('f.jpg', { exact: false })).toBeInTheDocument();
   });
 
+  test('sends three files at a time; the others wait their turn', async () => {
+    const user = userEvent.setup();
+    const { uploader, pending } = manualUploader();
+    render(<UploadQueue uploader={uploader} />);
+    const files = ['1.jpg', '2.jpg', '3.jpg', '4.jpg', '5.jpg'].map((name) => file(name, 'image/jpeg'));
+    await user.upload(screen.getByLabelText('Choose files'), files);
+
+    expect([...pending.keys()]).toEqual(['1.jpg', '2.jpg', '3.jpg']);
+    expect(screen.getAllByText('Waiting…')).toHaveLength(2);
+
+    await act(async () => pending.get('2.jpg')!.resolve());
+    expect([...pending.keys()]).toEqual(['1.jpg', '2.jpg', '3.jpg', '4.jpg']);
+    await act(async () => pending.get('1.jpg')!.reject(new Error('refused')));
+    expect(pending.has('5.jpg')).toBe(true);
+    expect(screen.queryByText('Waiting…')).toBeNull();
+  });
+
   test('when disabled, says why and accepts nothing', () => {
     const { uploader, pending } = manualUploader();
     render(<UploadQueue uploader={uploader} disabledReason="Uploads are coming soon." />);

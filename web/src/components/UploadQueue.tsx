@@ -27,7 +27,7 @@ export function UploadQueue({ uploader, onUploaded, disabledReason }: UploadQueu
     addFiles(Array.from(event.dataTransfer.files));
   }
 
-  const finished = items.some((item) => item.status !== 'uploading');
+  const finished = items.some((item) => item.status !== 'uploading' && item.status !== 'waiting');
 
   return (
     <section className="upload" aria-label="Add photos and videos">

@@ -3,6 +3,8 @@ import { formatBytes } from '../format';
 
 function statusText(item: QueueItem): string {
   switch (item.status) {
+    case 'waiting':
+      return 'Waiting…';
     case 'uploading':
       return `Uploading… ${Math.round(item.progress * 100)}%`;
     case 'done':
@@ -21,7 +23,7 @@ export function UploadRow({ item }: { item: QueueItem }) {
       <span className="upload-name">
         {item.name} <span className="meta">({formatBytes(item.size)})</span>
       </span>
-      {item.status === 'uploading' || item.status === 'done' ? (
+      {item.status === 'waiting' || item.status === 'uploading' || item.status === 'done' ? (
         <progress max={1} value={item.progress} aria-label={`Upload progress of ${item.name}`} />
       ) : null}
       <span className={failed ? 'error-text' : 'meta'} role={failed ? 'alert' : undefined}>

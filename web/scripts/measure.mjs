@@ -32,14 +32,17 @@ function firstPageAssets() {
 function bundleReport() {
   let js = 0;
   let css = 0;
+  let raw = 0;
   for (const ref of firstPageAssets()) {
-    const bytes = gzipSync(readFileSync(path.join(dist, ref.replace(/^\//, '')))).length;
+    const content = readFileSync(path.join(dist, ref.replace(/^\//, '')));
+    raw += content.length;
+    const bytes = gzipSync(content).length;
     if (ref.endsWith('.css')) css += bytes;
     else js += bytes;
   }
   const total = (js + css) / 1024;
   console.log(
-    `first page: ${total.toFixed(1)} KB gzipped (JS ${(js / 1024).toFixed(1)} KB + CSS ${(css / 1024).toFixed(1)} KB); budget ${BUDGET_KB} KB`,
+    `first page: ${total.toFixed(1)} KB gzipped (JS ${(js / 1024).toFixed(1)} KB + CSS ${(css / 1024).toFixed(1)} KB); budget ${BUDGET_KB} KB; ${(raw / 1024).toFixed(1)} KB uncompressed`,
   );
   return total;
 }

@@ -93,10 +93,9 @@ fn per_minute(count: u32) -> NonZeroU32 {
     NonZeroU32::new(count).unwrap_or(NonZeroU32::MIN)
 }
 
-/// The address of the page that redeems a sign-in link.
-pub fn sign_in_url(config: &Config, token: &str) -> String {
-    format!("{}/sign-in?token={token}", config.public_url)
-}
+/// The address of the page that redeems a sign-in link (shared with
+/// `mosaic-admin login-link`).
+pub use mosaic_config::sign_in_url;
 
 /// On a database with no accounts, creates the first (administrator)
 /// account and returns a one-time sign-in URL for it, so the embedded

@@ -1,7 +1,8 @@
 # The web app (web/): install, build (OpenAPI client generation + typecheck +
 # Vite), component tests (Vitest), then the browser tests (playwright-core
 # driving Debian's Chromium) against a real mosaic-api on SQLite and local
-# media, and the bundle-size budget with first-contentful-paint.
+# media and the OIDC provider of 20-oidc.sh, and the bundle-size budget with
+# first-contentful-paint.
 # Screenshots go to test-output/screenshots/.
 step "web: install"
 command -v node >/dev/null || apt_install nodejs npm
@@ -20,6 +21,8 @@ step "web: component tests (vitest)"
 
 step "web: browser tests against mosaic-api"
 timeout 1800 cargo build --quiet -p mosaic-api -p mosaic-admin
+# "Sign in with Google" is tested against the OIDC provider 20-oidc.sh started.
+: "${MOSAIC_TEST_OIDC_ISSUER:?is not set: scripts/test.d/20-oidc.sh starts the OIDC provider the web tests sign in with}"
 _web_port=$(free_port)
 _web_data="$MOSAIC_TEST_RUN_DIR/web-data"
 mkdir -p "$_web_data" test-output/screenshots
@@ -33,6 +36,10 @@ _web_env=(
   MOSAIC_STORIES_PER_MINUTE=1000
   MOSAIC_SIGN_INS_PER_MINUTE=1000
   MOSAIC_MEDIA_QUOTA_BYTES=300000
+  MOSAIC_OIDC_ISSUER="$MOSAIC_TEST_OIDC_ISSUER"
+  MOSAIC_OIDC_CLIENT_ID=mosaic-web-e2e
+  MOSAIC_OIDC_CLIENT_SECRET=mosaic-web-e2e-secret
+  MOSAIC_OIDC_REDIRECT_URL="http://127.0.0.1:$_web_port/auth/google/callback"
 )
 env "${_web_env[@]}" target/debug/mosaic-api >"$MOSAIC_TEST_RUN_DIR/web-api.log" 2>&1 &
 _web_pid=$!

@@ -1,12 +1,20 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router-dom';
-import { ApiError } from './api/ApiError';
+import { ApiError, isUnauthorized } from './api/ApiError';
+import { meKey } from './api/me';
 import { App } from './App';
 import './styles.css';
 
-const queryClient = new QueryClient({
+/** A 401 anywhere means the session ended (expired, revoked, signed out elsewhere): show the person as signed out. */
+function onApiError(error: unknown) {
+  if (isUnauthorized(error)) queryClient.setQueryData(meKey, null);
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onApiError }),
+  mutationCache: new MutationCache({ onError: onApiError }),
   defaultOptions: {
     queries: {
       // A 4xx will answer the same on retry; only retry failures to connect and 5xx.

@@ -9,6 +9,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Loading } from '../components/Loading';
 import { PageTitle } from '../components/PageTitle';
 import { SignInRequired } from '../components/SignInRequired';
+import { canWrite } from '../roles';
 import { StoryEditorForm } from '../components/StoryEditorForm';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -57,6 +58,18 @@ export default function StoryEditorPage() {
             })
           }
         />
+      </section>
+    );
+  }
+
+  if (legacy.data && !canWrite(legacy.data.my_role)) {
+    return (
+      <section className="narrow">
+        <PageTitle documentTitle="Write a story">Only editors write stories here</PageTitle>
+        <p>
+          Stories about {legacy.data.name} are written by its editors and its creator. Ask the creator to make you an
+          editor.
+        </p>
       </section>
     );
   }

@@ -52,16 +52,28 @@ pub fn timestamp(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_else(|_| at.to_string())
 }
 
-/// A progress bar of `len` steps, hidden unless on a terminal without
+/// What a progress bar counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Records.
+    Records,
+    /// Bytes of a file.
+    Bytes,
+}
+
+/// A progress bar of `len` units, hidden unless on a terminal without
 /// `--json`.
-pub fn progress(ctx: &Context, len: u64, message: &'static str) -> ProgressBar {
+pub fn progress(ctx: &Context, len: u64, unit: Unit, message: &'static str) -> ProgressBar {
     if !ctx.show_progress() {
         return ProgressBar::hidden();
     }
+    let counts = match unit {
+        Unit::Records => "{human_pos}/{human_len}",
+        Unit::Bytes => "{bytes}/{total_bytes}",
+    };
+    let template = format!("{{msg:10}} [{{bar:40}}] {counts} ({{elapsed}} so far, {{eta}} left)");
     let bar = ProgressBar::new(len);
-    if let Ok(style) =
-        ProgressStyle::with_template("{msg:10} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
-    {
+    if let Ok(style) = ProgressStyle::with_template(&template) {
         bar.set_style(style.progress_chars("=> "));
     }
     bar.set_message(message);

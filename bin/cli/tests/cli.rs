@@ -245,3 +245,36 @@ async fn admin_commands(backend: Backend) {
     assert_eq!(storage["kind"], "local");
     runtime.database.close().await;
 }
+
+#[tokio::test]
+async fn a_schema_newer_than_the_binary_is_refused() {
+    let site = Site::new(Backend::Sqlite).await;
+    site.ok(&["migrate", "run"]);
+    {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&site.database_url)
+            .await
+            .expect("open the SQLite file");
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (9999, 'from the future', 1, x'00', 0)",
+        )
+        .execute(&mut db)
+        .await
+        .expect("record a future migration");
+        db.close().await.unwrap();
+    }
+    for args in [
+        vec!["migrate", "status"],
+        vec!["migrate", "run"],
+        vec!["stats"],
+    ] {
+        let output = site.run(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let error = one_line_error(&output);
+        assert!(
+            error.contains("9999") && error.contains("newer"),
+            "{args:?}: {error}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use mosaic_ports::{BackupRecord, RecordKind};
 
 use crate::archive::{FORMAT, Header, Line, VERSION};
 use crate::context::Existing;
-use crate::output::{print_fields, print_json, progress, timestamp};
+use crate::output::{Unit, print_fields, print_json, progress, timestamp};
 use crate::{CliError, Context};
 
 /// Records read per query.
@@ -83,7 +83,7 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let mut file = BufWriter::new(file);
     write_line(&mut file, &header)?;
 
-    let bar = progress(ctx, expected, "backup");
+    let bar = progress(ctx, expected, Unit::Records, "backup");
     let result = async {
         let mut reader = opened.admin.begin_backup().await?;
         let mut written: u64 = 0;

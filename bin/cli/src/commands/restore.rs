@@ -12,7 +12,7 @@ use mosaic_sqlite::SqliteStore;
 
 use crate::archive::{FORMAT, Header, Line, VERSION};
 use crate::context::Existing;
-use crate::output::{print_fields, print_json, progress};
+use crate::output::{Unit, print_fields, print_json, progress};
 use crate::{CliError, Context};
 
 /// Records written per call.
@@ -79,7 +79,7 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     let opened = ctx.open(Existing::MayCreate).await?;
     let started = Instant::now();
     let mut writer = opened.admin.begin_restore().await?;
-    let bar = progress(ctx, size, "restore");
+    let bar = progress(ctx, size, Unit::Bytes, "restore");
     let mut batch = Vec::with_capacity(BATCH);
     let mut restored: u64 = 0;
     let mut ended = false;

@@ -11,7 +11,7 @@ use mosaic_ports::RepoError;
 use mosaic_sql_common::{Batch, BulkLoad, SeedPlan, seed};
 
 use crate::context::Existing;
-use crate::output::{print_fields, print_json, progress};
+use crate::output::{Unit, print_fields, print_json, progress};
 use crate::{CliError, Context};
 
 /// `seed`.
@@ -74,7 +74,7 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
     };
     let opened = ctx.open(Existing::MayCreate).await?;
     let total = (plan.users + plan.legacies + plan.stories) as u64;
-    let bar = progress(ctx, total, "seeding");
+    let bar = progress(ctx, total, Unit::Records, "seeding");
     let started = Instant::now();
     let summary = match &opened.runtime.database {
         Database::Sqlite(store) => {

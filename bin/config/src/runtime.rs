@@ -52,7 +52,9 @@ impl Database {
             ..StoreOptions::default()
         };
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Self::Postgres(Arc::new(PostgresStore::connect(url, options).await?)))
+            Ok(Self::Postgres(Arc::new(
+                PostgresStore::connect(url, options).await?,
+            )))
         } else if url.starts_with("sqlite:") {
             Ok(Self::Sqlite(Arc::new(
                 SqliteStore::connect(url, options).await?,

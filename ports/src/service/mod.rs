@@ -27,8 +27,8 @@ use crate::{
     StoryRepo, ThumbnailMaker, UserRepo,
 };
 
-use error::RepoResultExt;
 pub use admin::{AdminService, LegacyOverview};
+use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};
 pub use legacies::LegacyView;

@@ -17,7 +17,7 @@ _run_exit_steps() {
 }
 trap _run_exit_steps EXIT
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s (at %ds)\n' "$*" "$SECONDS"; }
 
 # A free TCP port on 127.0.0.1 (the kernel picks it; the tiny race with
 # another process is acceptable for throwaway test servers).

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poem::endpoint::StaticFilesEndpoint;
+use poem::http::{HeaderValue, header};
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::middleware::Compression;
 use poem::{Endpoint, EndpointExt, Route, Server, get};
 
 use crate::api::openapi_service;
@@ -58,12 +60,7 @@ pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
         .at(sign_in::LOGIN_PATH, get(sign_in::login))
         .at(sign_in::CALLBACK_PATH, get(sign_in::callback));
     if let Some(dir) = web_dir {
-        route = route.nest(
-            "/",
-            StaticFilesEndpoint::new(dir)
-                .index_file("index.html")
-                .fallback_to_index(),
-        );
+        route = route.nest("/", web_app(dir));
     }
 
     route
@@ -72,6 +69,30 @@ pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
         .around(move |ep, req| {
             let metrics = Arc::clone(&metrics);
             async move { observe(ep, req, &metrics).await }
+        })
+}
+
+/// The built web app with the single-page-app fallback, compressed.
+/// Vite names the files under `assets/` by content hash, so they may be
+/// cached for good; everything else (`index.html`) is revalidated on each
+/// visit so a new release shows at once.
+fn web_app(dir: PathBuf) -> impl Endpoint {
+    StaticFilesEndpoint::new(dir)
+        .index_file("index.html")
+        .fallback_to_index()
+        .with(Compression::new())
+        .around(|ep, req| async move {
+            let hashed_asset = req.uri().path().starts_with("/assets/");
+            let mut response = ep.get_response(req).await;
+            let policy = if hashed_asset && response.status().is_success() {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+            Ok(response)
         })
 }
 

@@ -52,7 +52,16 @@ pub enum WiringError {
 /// and retried later (see [`SignInProvider`]) rather than stopping the
 /// server, since sign-in links keep working without it.
 pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, WiringError> {
-    let sign_in_provider = match OidcConfig::from_vars(|name| config.settings.get(name))? {
+    // The callback lives on this server, so its address follows from the
+    // public URL unless an operator says otherwise.
+    let default_redirect = format!("{}/auth/google/callback", config.public_url);
+    let oidc_setting = |name: &str| {
+        config
+            .settings
+            .get(name)
+            .or_else(|| (name == "MOSAIC_OIDC_REDIRECT_URL").then(|| default_redirect.clone()))
+    };
+    let sign_in_provider = match OidcConfig::from_vars(oidc_setting)? {
         Some(oidc) => {
             tracing::info!(issuer = %oidc.issuer_url, client_id = %oidc.client_id, "sign-in with an identity provider is configured");
             let provider = Arc::new(SignInProvider::discover_on_demand(oidc));

@@ -646,3 +646,60 @@ async fn the_served_openapi_document_is_the_committed_one() {
     let docs = app.raw(Method::GET, "/docs").send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_web_app_is_served_compressed_with_the_right_caching() {
+    let web = tempfile::tempdir().unwrap();
+    std::fs::create_dir(web.path().join("assets")).unwrap();
+    std::fs::write(
+        web.path().join("index.html"),
+        "<!doctype html><title>Mosaic Life</title>",
+    )
+    .unwrap();
+    std::fs::write(
+        web.path().join("assets/app-3f2a.js"),
+        "console.log('mosaic');".repeat(200),
+    )
+    .unwrap();
+    let web_dir = web.path().display().to_string();
+    let app = TestApp::spawn_with(Backend::Sqlite, &[("MOSAIC_WEB_DIR", &web_dir)]).await;
+
+    let asset = app
+        .raw(Method::GET, "/assets/app-3f2a.js")
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(asset.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+
+    // A client-side route falls back to index.html, which is always revalidated.
+    let page = app
+        .raw(Method::GET, "/legacies/some-id")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("<title>Mosaic Life</title>")
+    );
+
+    // The API keeps answering JSON errors, not the web app.
+    let (status, body) = read(
+        app.raw(Method::GET, "/api/no-such-thing")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error_body(&body, "NOT_FOUND");
+}

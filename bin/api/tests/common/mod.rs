@@ -73,7 +73,7 @@ impl TestApp {
         let config = Config::from_settings(settings).expect("config");
         let runtime = Runtime::open(&config).await.expect("open runtime");
         let state = app_state(&runtime, &config).await.expect("app state");
-        let app = Application::bind(&format!("127.0.0.1:{port}"), state, None)
+        let app = Application::bind(&format!("127.0.0.1:{port}"), state, config.web_dir.clone())
             .await
             .expect("bind");
         let base_url = format!("http://127.0.0.1:{}", app.port());

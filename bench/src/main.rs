@@ -115,7 +115,7 @@ where
     for _ in 0..args.deep_page {
         let request = cursor.map_or(first, |c| first.after(c));
         let page = store.list_stories(legacy, scope, request).await?;
-        story_ids.extend(page.items.iter().map(|s| s.id));
+        story_ids.extend(page.items.iter().map(|view| view.story.id));
         match page.next {
             Some(next) => cursor = Some(next),
             None => bail!("the busiest legacy has fewer than {} pages", args.deep_page),

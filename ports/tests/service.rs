@@ -77,6 +77,10 @@ fn user(id: UserId, disabled: bool) -> User {
     }
 }
 
+fn bob_name() -> PersonName {
+    PersonName::new("Bob").unwrap()
+}
+
 fn membership(user: UserId, role: Role) -> Membership {
     Membership {
         legacy_id: legacy_id(),
@@ -136,10 +140,15 @@ impl Mocks {
         self
     }
 
+    /// The story exists; its author is called "Bob" whoever it is.
     fn with_story(mut self, story: Story) -> Self {
+        let view = StoryView {
+            story,
+            author_name: bob_name(),
+        };
         self.stories
             .expect_get_story()
-            .returning(move |_| Ok(story.clone()));
+            .returning(move |_| Ok(view.clone()));
         self
     }
 
@@ -312,13 +321,25 @@ async fn an_editor_writes_a_story_as_its_author() {
         .withf(|s| s.author_id == bob() && s.legacy_id == legacy_id() && s.created_at == NOW)
         .times(1)
         .returning(|_| Ok(()));
-    let story = mocks
+    mocks
+        .users
+        .expect_get_user()
+        .withf(|id| *id == bob())
+        .times(1)
+        .returning(|id| {
+            Ok(User {
+                name: bob_name(),
+                ..user(id, false)
+            })
+        });
+    let view = mocks
         .service()
         .create_story(bob(), legacy_id(), draft(Visibility::Private))
         .await
         .unwrap();
-    assert_eq!(story.id, StoryId::from_uuid(new_id()));
-    assert_eq!(story.deleted_at, None);
+    assert_eq!(view.story.id, StoryId::from_uuid(new_id()));
+    assert_eq!(view.story.deleted_at, None);
+    assert_eq!(view.author_name, bob_name());
 }
 
 #[tokio::test]
@@ -449,11 +470,13 @@ async fn only_the_author_edits_and_the_edit_keeps_a_revision() {
         })
         .times(1)
         .returning(|_, _, _, _| Ok(story(bob(), Visibility::Public)));
-    mocks
+    let view = mocks
         .service()
         .update_story(bob(), story_id(), draft(Visibility::Public))
         .await
         .unwrap();
+    assert_eq!(view.story.visibility, Visibility::Public);
+    assert_eq!(view.author_name, bob_name());
 }
 
 #[tokio::test]
@@ -477,7 +500,8 @@ async fn the_creator_deletes_a_family_story_softly() {
         .delete_story(alice(), story_id())
         .await
         .unwrap();
-    assert_eq!(deleted.deleted_at, Some(NOW));
+    assert_eq!(deleted.story.deleted_at, Some(NOW));
+    assert_eq!(deleted.author_name, bob_name());
 }
 
 #[tokio::test]

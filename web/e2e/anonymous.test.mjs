@@ -31,6 +31,7 @@ test('an anonymous visitor sees only the public stories of a legacy', { timeout:
   await visitor.goto(legacyPath);
   await visitor.getByRole('heading', { level: 1, name: `Rose Miller ${id}` }).waitFor();
   await visitor.getByRole('article', { name: 'Open letter' }).waitFor();
+  await visitor.getByRole('article', { name: 'Open letter' }).getByText('by Dana').waitFor();
   assert.equal(await visitor.getByRole('article').count(), 1);
   assert.equal(await visitor.getByText('Family dinner').count(), 0);
   assert.equal(await visitor.getByText('My diary').count(), 0);
@@ -41,6 +42,7 @@ test('an anonymous visitor sees only the public stories of a legacy', { timeout:
   await visitor.getByRole('link', { name: 'Open letter' }).click();
   await visitor.getByRole('heading', { level: 1, name: 'Open letter' }).waitFor();
   await visitor.getByText('everyone').waitFor();
+  await visitor.getByText('Written by Dana').waitFor();
   assert.equal(await visitor.getByRole('button', { name: 'Delete' }).count(), 0);
 
   // A family story's address shows "not found" to a visitor: its existence does not leak.

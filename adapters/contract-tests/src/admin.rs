@@ -203,7 +203,7 @@ pub async fn restored_records_read_back_and_export_in_order<S: Store>(store: &S)
     assert_eq!(store.get_legacy(rose.id).await.unwrap(), rose);
     let editor = store.get_membership(rose.id, ruth.id).await.unwrap();
     assert_eq!(editor.map(|m| m.role), Some(Role::Editor));
-    assert_eq!(store.get_story(kept.id).await.unwrap(), kept);
+    assert_eq!(store.get_story(kept.id).await.unwrap().story, kept);
     assert_eq!(store.list_revisions(kept.id).await.unwrap(), vec![revision]);
     assert_eq!(store.get_media(photo.id).await.unwrap(), photo);
 

@@ -163,12 +163,13 @@ pub async fn delete_legacy_removes_everything_and_returns_media_keys<S: Store>(s
             .unwrap()
             .is_some()
     );
-    assert_eq!(store.get_story(kept.id).await.unwrap(), kept);
+    assert_eq!(store.get_story(kept.id).await.unwrap().story, kept);
     assert_eq!(store.get_media(other.id).await.unwrap(), other);
     let listed = store
         .list_stories(grandpa.id, ReadScope::public_only(), PageRequest::first())
         .await
-        .unwrap();
+        .unwrap()
+        .map(|view| view.story);
     assert_eq!(listed.items, vec![kept]);
 }
 

@@ -130,6 +130,7 @@ macro_rules! contract_tests {
             }
             stories {
                 created_story_reads_back_equal,
+                story_carries_its_authors_current_name,
                 story_of_unknown_legacy_or_author_is_not_found,
                 duplicate_story_id_is_conflict,
                 unknown_story_is_not_found,

@@ -40,10 +40,10 @@ pub async fn seeded_dataset_reads_back_through_the_ports<S: Store + BulkLoad>(st
         .unwrap();
     assert_eq!(page.items.len(), PageRequest::DEFAULT_LIMIT as usize);
     assert!(page.next.is_some());
-    assert!(page.items.iter().all(|s| s.legacy_id == legacy
-        && s.visibility != Visibility::Personal
-        || s.author_id == member.user_id));
-    let sample = store.get_story(summary.sample_story).await.unwrap();
+    assert!(page.items.iter().all(|v| v.story.legacy_id == legacy
+        && v.story.visibility != Visibility::Personal
+        || v.story.author_id == member.user_id));
+    let sample = store.get_story(summary.sample_story).await.unwrap().story;
     assert_eq!(sample.legacy_id, legacy);
 
     let query = SearchQuery::new(summary.common_surname).unwrap();

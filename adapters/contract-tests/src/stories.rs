@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use mosaic_domain::{
-    LegacyAccess, LegacyId, PageRequest, ReadScope, RevisionId, Role, Story, StoryId, UserId,
-    Visibility,
+    LegacyAccess, LegacyId, PageRequest, PersonName, ReadScope, RevisionId, Role, Story, StoryId,
+    User, UserId, Visibility,
 };
 use mosaic_ports::RepoError;
 
@@ -17,7 +17,11 @@ fn newest_first(stories: &mut [Story]) {
 
 async fn every_listed<S: Store>(store: &S, legacy: LegacyId, scope: ReadScope) -> Vec<Story> {
     all_pages(3, async |page| {
-        store.list_stories(legacy, scope, page).await.unwrap()
+        store
+            .list_stories(legacy, scope, page)
+            .await
+            .unwrap()
+            .map(|view| view.story)
     })
     .await
     .concat()
@@ -34,7 +38,61 @@ pub async fn created_story_reads_back_equal<S: Store>(store: &S) {
     .unwrap();
     memory.updated_at = at(3);
     store.create_story(&memory).await.unwrap();
-    assert_eq!(store.get_story(memory.id).await.unwrap(), memory);
+    assert_eq!(store.get_story(memory.id).await.unwrap().story, memory);
+}
+
+/// Read by id or listed, a story carries its author's display name, and the
+/// name follows a rename of the author.
+pub async fn story_carries_its_authors_current_name<S: Store>(store: &S) {
+    let alice = given_user(store, "Alice").await;
+    let bob = given_user(store, "Bob").await;
+    let grandma = given_legacy(store, "Jane Doe", &alice, at(1)).await;
+    let by_alice = story(grandma.id, alice.id, "garden", Visibility::Public, at(2));
+    let by_bob = story(grandma.id, bob.id, "kitchen", Visibility::Public, at(3));
+    store.create_story(&by_alice).await.unwrap();
+    store.create_story(&by_bob).await.unwrap();
+    let names_listed = async || {
+        store
+            .list_stories(grandma.id, ReadScope::public_only(), PageRequest::first())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|view| (view.story.id, view.author_name.as_str().to_owned()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names_listed().await,
+        [
+            (by_bob.id, "Bob".to_owned()),
+            (by_alice.id, "Alice".to_owned())
+        ]
+    );
+    let read = store.get_story(by_alice.id).await.unwrap();
+    assert_eq!(read.story, by_alice);
+    assert_eq!(read.author_name.as_str(), "Alice");
+
+    let renamed = User {
+        name: PersonName::new("Alice Smith").unwrap(),
+        ..alice
+    };
+    store.update_user(&renamed).await.unwrap();
+    assert_eq!(
+        store
+            .get_story(by_alice.id)
+            .await
+            .unwrap()
+            .author_name
+            .as_str(),
+        "Alice Smith"
+    );
+    assert_eq!(
+        names_listed().await,
+        [
+            (by_bob.id, "Bob".to_owned()),
+            (by_alice.id, "Alice Smith".to_owned())
+        ]
+    );
 }
 
 /// A story of a legacy or by an author that does not exist is `NotFound`.
@@ -77,7 +135,7 @@ pub async fn duplicate_story_id_is_conflict<S: Store>(store: &S) {
         store.create_story(&second).await,
         Err(RepoError::Conflict(_))
     ));
-    assert_eq!(store.get_story(first.id).await.unwrap(), first);
+    assert_eq!(store.get_story(first.id).await.unwrap().story, first);
 }
 
 /// `get_story` of an unknown id is `NotFound`.
@@ -128,6 +186,7 @@ pub async fn pages_cover_every_story_once_with_timestamp_ties<S: Store>(store: &
             .list_stories(grandma.id, ReadScope::public_only(), page)
             .await
             .unwrap()
+            .map(|view| view.story)
     })
     .await;
     assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 3, 2]);
@@ -140,7 +199,8 @@ pub async fn pages_cover_every_story_once_with_timestamp_ties<S: Store>(store: &
             PageRequest::new(None, Some(11)).unwrap(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .map(|view| view.story);
     assert_eq!(page.items.len(), 11);
     assert_eq!(page.next, None);
 }
@@ -233,7 +293,8 @@ pub async fn pages_are_full_when_hidden_stories_exist<S: Store>(store: &S) {
             PageRequest::new(None, Some(3)).unwrap(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .map(|view| view.story);
     assert_eq!(first.items, public[..3]);
     assert!(first.next.is_some());
     let pages = all_pages(3, async |page| {
@@ -241,6 +302,7 @@ pub async fn pages_are_full_when_hidden_stories_exist<S: Store>(store: &S) {
             .list_stories(grandma.id, ReadScope::public_only(), page)
             .await
             .unwrap()
+            .map(|view| view.story)
     })
     .await;
     assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [3, 1]);
@@ -259,7 +321,7 @@ pub async fn deleted_stories_are_not_listed_and_can_be_restored<S: Store>(store:
 
     let deleted = store.set_story_deleted(gone.id, Some(at(4))).await.unwrap();
     assert_eq!(deleted.deleted_at, Some(at(4)));
-    assert_eq!(store.get_story(gone.id).await.unwrap(), deleted);
+    assert_eq!(store.get_story(gone.id).await.unwrap().story, deleted);
     let listed = every_listed(store, grandma.id, access.read_scope()).await;
     assert_eq!(listed, vec![kept.clone()]);
 
@@ -295,7 +357,7 @@ pub async fn updates_keep_revisions_newest_first<S: Store>(store: &S) {
         assert_eq!(updated.draft(), next);
         assert_eq!(updated.updated_at, at(10 * i));
         assert_eq!(updated.created_at, original.created_at);
-        assert_eq!(store.get_story(original.id).await.unwrap(), updated);
+        assert_eq!(store.get_story(original.id).await.unwrap().story, updated);
         versions.push(next);
         revision_ids.push(revision);
     }
@@ -333,7 +395,7 @@ pub async fn update_of_deleted_or_unknown_story_is_not_found<S: Store>(store: &S
     }
     assert!(store.list_revisions(gone.id).await.unwrap().is_empty());
     assert_eq!(
-        store.get_story(gone.id).await.unwrap().draft(),
+        store.get_story(gone.id).await.unwrap().story.draft(),
         gone.draft()
     );
 }
@@ -423,7 +485,7 @@ pub async fn concurrent_updates_both_leave_a_revision<S: Store>(store: &S) {
         b.unwrap();
         let revisions = store.list_revisions(original.id).await.unwrap();
         assert_eq!(revisions.len(), 2, "round {round}");
-        let current = store.get_story(original.id).await.unwrap().draft();
+        let current = store.get_story(original.id).await.unwrap().story.draft();
         let kept: HashSet<_> = revisions
             .iter()
             .map(|r| r.draft.content.as_str().to_owned())
@@ -475,6 +537,6 @@ pub async fn purge_removes_only_stories_deleted_before<S: Store>(store: &S) {
     ));
     assert!(store.list_revisions(old.id).await.unwrap().is_empty());
     assert!(store.get_story(recent.id).await.is_ok());
-    assert_eq!(store.get_story(live.id).await.unwrap(), live);
+    assert_eq!(store.get_story(live.id).await.unwrap().story, live);
     assert_eq!(store.purge_deleted_stories(at(20)).await.unwrap(), 0);
 }

@@ -22,6 +22,14 @@ macro_rules! story_columns {
         "id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at"
     };
 }
+/// A story's columns and its author's display name, from
+/// `stories s JOIN users ON users.id = s.author_id`.
+macro_rules! story_view_columns {
+    () => {
+        "s.id, s.legacy_id, s.author_id, s.title, s.content, s.visibility, s.created_at, \
+         s.updated_at, s.deleted_at, users.name AS author_name"
+    };
+}
 macro_rules! revision_columns {
     () => {
         "id, story_id, title, content, visibility, replaced_at"
@@ -121,15 +129,20 @@ pub(crate) const POSTGRES: Statements = Statements {
         story_columns!(),
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
     ),
-    select_story: concat!("SELECT ", story_columns!(), " FROM stories WHERE id = $1"),
+    select_story: concat!(
+        "SELECT ",
+        story_view_columns!(),
+        " FROM stories s JOIN users ON users.id = s.author_id WHERE s.id = $1"
+    ),
     list_stories: concat!(
         "SELECT ",
-        story_columns!(),
-        " FROM stories WHERE legacy_id = $1 AND deleted_at IS NULL \
-         AND (visibility = 'public' OR ($2 AND visibility = 'private') \
-              OR (visibility = 'personal' AND author_id = $3)) \
-         AND (created_at, id) < ($4, $5) \
-         ORDER BY created_at DESC, id DESC LIMIT $6"
+        story_view_columns!(),
+        " FROM stories s JOIN users ON users.id = s.author_id \
+         WHERE s.legacy_id = $1 AND s.deleted_at IS NULL \
+         AND (s.visibility = 'public' OR ($2 AND s.visibility = 'private') \
+              OR (s.visibility = 'personal' AND s.author_id = $3)) \
+         AND (s.created_at, s.id) < ($4, $5) \
+         ORDER BY s.created_at DESC, s.id DESC LIMIT $6"
     ),
     // A concurrent edit waits on the row lock, then reads this edit's result.
     select_story_version_for_update: "SELECT title, content, visibility FROM stories \

@@ -35,14 +35,14 @@ macro_rules! impl_repositories {
             };
             use $crate::__private::ports::{
                 LegacyRepo, LegacyWithRole, MediaRepo, MemberEntry, MembershipRepo, RepoError,
-                SessionRepo, SignInLink, StoreHealth, StoryRepo, UserRepo,
+                SessionRepo, SignInLink, StoreHealth, StoryRepo, StoryView, UserRepo,
             };
             use $crate::__private::sqlx;
             use $crate::__private::time::OffsetDateTime;
             use $crate::__private::uuid::Uuid;
             use $crate::rows::{
                 LegacyRow, LegacyWithRoleRow, MediaRow, MemberEntryRow, MembershipRow, RevisionRow,
-                SessionRow, StoryRow, StoryVersionRow, UserRow,
+                SessionRow, StoryRow, StoryVersionRow, StoryViewRow, UserRow,
             };
             use $crate::{
                 Statements, Timestamp, conflict, convert_rows as convert, cursor_of_legacy,
@@ -549,8 +549,8 @@ macro_rules! impl_repositories {
                     Ok(())
                 }
 
-                async fn get_story(&self, id: StoryId) -> Result<Story, RepoError> {
-                    sqlx::query_as::<_, StoryRow>(SQL.select_story)
+                async fn get_story(&self, id: StoryId) -> Result<StoryView, RepoError> {
+                    sqlx::query_as::<_, StoryViewRow>(SQL.select_story)
                         .bind(id.as_uuid())
                         .fetch_optional(self.pool())
                         .await
@@ -564,9 +564,9 @@ macro_rules! impl_repositories {
                     legacy: LegacyId,
                     scope: ReadScope,
                     page: PageRequest,
-                ) -> Result<Page<Story>, RepoError> {
+                ) -> Result<Page<StoryView>, RepoError> {
                     let (at, id) = $crate::keyset_bound(&page);
-                    let rows = sqlx::query_as::<_, StoryRow>(SQL.list_stories)
+                    let rows = sqlx::query_as::<_, StoryViewRow>(SQL.list_stories)
                         .bind(legacy.as_uuid())
                         .bind(scope.includes_private())
                         .bind(scope.personal_author().map(|u| u.as_uuid()))
@@ -577,9 +577,9 @@ macro_rules! impl_repositories {
                         .await
                         .map_err(read_error)?;
                     Ok(Page::from_overfetch(
-                        convert(rows, StoryRow::into_domain)?,
+                        convert(rows, StoryViewRow::into_domain)?,
                         page,
-                        cursor_of_story,
+                        |view: &StoryView| cursor_of_story(&view.story),
                     ))
                 }
 

@@ -10,7 +10,7 @@ use mosaic_domain::{
     MediaType, Membership, PersonName, RevisionId, Role, Session, SessionId, Story, StoryContent,
     StoryDraft, StoryId, StoryRevision, StoryTitle, TokenHash, User, UserId, Visibility,
 };
-use mosaic_ports::{LegacyWithRole, MemberEntry, RepoError};
+use mosaic_ports::{LegacyWithRole, MemberEntry, RepoError, StoryView};
 use time::Date;
 use uuid::Uuid;
 
@@ -198,6 +198,26 @@ impl StoryRow {
             created_at: self.created_at.0,
             updated_at: self.updated_at.0,
             deleted_at: self.deleted_at.map(|at| at.0),
+        })
+    }
+}
+
+/// A `stories` row joined with its author's display name.
+#[derive(Debug, sqlx::FromRow)]
+pub struct StoryViewRow {
+    #[sqlx(flatten)]
+    story: StoryRow,
+    author_name: String,
+}
+
+impl StoryViewRow {
+    /// The story as readers see it.
+    pub fn into_domain(self) -> Result<StoryView, RepoError> {
+        let author_name = PersonName::new(&self.author_name)
+            .map_err(|e| invalid("user", self.story.author_id, e))?;
+        Ok(StoryView {
+            story: self.story.into_domain()?,
+            author_name,
         })
     }
 }

@@ -71,10 +71,11 @@ pub struct Statements {
 
     /// Insert a story: id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at.
     pub insert_story: &'static str,
-    /// Story row by id (1).
+    /// Story row by id (1) with its author's name as `author_name` (join on users).
     pub select_story: &'static str,
     /// Story rows of legacy (1) not deleted, admitted by the scope (private 2,
-    /// personal author 3), below the keyset (4, 5), newest first, limit 6.
+    /// personal author 3), below the keyset (4, 5), newest first, limit 6;
+    /// each with its author's name as `author_name` (join on users).
     pub list_stories: &'static str,
     /// Title, content, visibility of a live story (1), locked against concurrent edits.
     pub select_story_version_for_update: &'static str,

@@ -304,7 +304,7 @@ async fn failure_inside_a_transaction_leaves_nothing_half_written() {
             .is_err()
     );
     assert!(store.list_revisions(memory.id).await.unwrap().is_empty());
-    assert_eq!(store.get_story(memory.id).await.unwrap(), memory);
+    assert_eq!(store.get_story(memory.id).await.unwrap().story, memory);
     fixture.teardown().await;
 }
 

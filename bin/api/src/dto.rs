@@ -4,13 +4,13 @@
 
 use mosaic_domain::{
     Biography, Legacy, LegacyDetails, LegacyName, LifeDates, Membership, Page, PageRequest, Role,
-    Story, StoryContent, StoryDraft, StoryRevision, StoryTitle, User, Visibility,
+    StoryContent, StoryDraft, StoryRevision, StoryTitle, User, Visibility,
 };
 use std::collections::BTreeMap;
 
 use mosaic_domain::{MediaId, UploadRequest};
 use mosaic_ports::{
-    LegacyView, LegacyWithRole, MediaView, MemberEntry, PresignedRequest, UploadTicket,
+    LegacyView, LegacyWithRole, MediaView, MemberEntry, PresignedRequest, StoryView, UploadTicket,
 };
 use poem_openapi::{Enum, Object};
 use time::{Date, OffsetDateTime};
@@ -314,6 +314,8 @@ pub struct StoryOut {
     pub legacy_id: Uuid,
     /// Who wrote it.
     pub author_id: Uuid,
+    /// The author's current display name.
+    pub author_name: String,
     /// Title.
     pub title: String,
     /// Markdown content.
@@ -328,12 +330,14 @@ pub struct StoryOut {
     pub deleted_at: Option<OffsetDateTime>,
 }
 
-impl From<Story> for StoryOut {
-    fn from(s: Story) -> Self {
+impl From<StoryView> for StoryOut {
+    fn from(view: StoryView) -> Self {
+        let s = view.story;
         Self {
             id: s.id.as_uuid(),
             legacy_id: s.legacy_id.as_uuid(),
             author_id: s.author_id.as_uuid(),
+            author_name: view.author_name.into_inner(),
             title: s.title.into_inner(),
             content: s.content.into_inner(),
             visibility: s.visibility.into(),
@@ -353,8 +357,8 @@ pub struct StoryPage {
     pub next_cursor: Option<String>,
 }
 
-impl From<Page<Story>> for StoryPage {
-    fn from(page: Page<Story>) -> Self {
+impl From<Page<StoryView>> for StoryPage {
+    fn from(page: Page<StoryView>) -> Self {
         Self {
             next_cursor: page.next.map(|c| c.encode()),
             items: page.items.into_iter().map(Into::into).collect(),

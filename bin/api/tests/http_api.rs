@@ -33,6 +33,7 @@ async fn seed_journey(backend: Backend) {
         .unwrap();
     let (status, story) = read(response).await;
     assert_eq!(status, StatusCode::CREATED, "{story}");
+    assert_eq!(story["author_name"], "Alice");
 
     let (status, listed) = read(
         app.request(
@@ -48,6 +49,7 @@ async fn seed_journey(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed["items"][0]["title"], "Childhood Memory");
     assert_eq!(listed["items"][0]["id"], story["id"]);
+    assert_eq!(listed["items"][0]["author_name"], "Alice");
 
     let (status, mine) = read(
         app.request(Method::GET, "/api/legacies", Some(&alice))
@@ -481,6 +483,7 @@ async fn an_edit_keeps_the_old_version_and_it_can_be_restored() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(restored["title"], "First draft");
+    assert_eq!(restored["author_name"], "Alice");
     let (_, revisions) = read(
         app.request(
             Method::GET,
@@ -533,6 +536,71 @@ async fn an_edit_keeps_the_old_version_and_it_can_be_restored() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(back["deleted_at"].is_null());
+    assert_eq!(back["author_name"], "Alice");
+}
+
+#[tokio::test]
+async fn a_visitor_sees_who_wrote_each_public_story() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let alice = app.person("Alice").await;
+    let bob = app.person("Bob").await;
+    let legacy = app.create_legacy(&alice, "Jane Doe").await;
+    app.add_member(&legacy, &alice, &bob, "editor").await;
+    let by_alice = app.create_story(&alice, &legacy, "Garden", "public").await;
+    let by_bob = app.create_story(&bob, &legacy, "Kitchen", "public").await;
+
+    let (status, listed) = read(
+        app.request(
+            Method::GET,
+            &format!("/api/stories?legacy_id={legacy}"),
+            None,
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let authors: Vec<(&str, &str)> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap(),
+                s["author_name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        authors,
+        [(by_bob.as_str(), "Bob"), (by_alice.as_str(), "Alice")]
+    );
+
+    let (status, one) = read(
+        app.request(Method::GET, &format!("/api/stories/{by_bob}"), None)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!(one["author_name"], "Bob");
+
+    // The creator deletes and restores Bob's story: it is still Bob's.
+    let (status, deleted) = read(
+        app.request(
+            Method::DELETE,
+            &format!("/api/stories/{by_bob}"),
+            Some(&alice),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{deleted}");
+    assert_eq!(deleted["author_name"], "Bob");
 }
 
 #[tokio::test]

@@ -53,8 +53,8 @@ async fn add_history(site: &Site) {
                     .await
                     .unwrap()
                     .items;
-                if let Some(story) = stories.into_iter().find(|s| s.author_id == user.id) {
-                    found = Some((story, user.id));
+                if let Some(view) = stories.into_iter().find(|v| v.story.author_id == user.id) {
+                    found = Some((view.story, user.id));
                     break;
                 }
             }

@@ -20,7 +20,7 @@ pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
 pub use memberships::{MemberEntry, MembershipRepo};
 pub use sessions::{SessionRepo, SignInLink};
-pub use stories::StoryRepo;
+pub use stories::{StoryRepo, StoryView};
 pub use users::UserRepo;
 
 #[cfg(feature = "mock")]

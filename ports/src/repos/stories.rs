@@ -1,10 +1,31 @@
 use async_trait::async_trait;
 use mosaic_domain::{
-    LegacyId, Page, PageRequest, ReadScope, RevisionId, Story, StoryDraft, StoryId, StoryRevision,
+    LegacyId, Page, PageRequest, PersonName, ReadScope, RevisionId, Story, StoryDraft, StoryId,
+    StoryRevision,
 };
 use time::OffsetDateTime;
 
 use crate::RepoError;
+
+/// A story as shown to readers: the story with its author's display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryView {
+    /// The story.
+    pub story: Story,
+    /// The author's current display name (it follows a rename).
+    pub author_name: PersonName,
+}
+
+impl StoryView {
+    /// The same author's name with a newer state of the story (after an
+    /// edit, a deletion or a restore; the author never changes).
+    pub fn with_story(self, story: Story) -> Self {
+        Self {
+            story,
+            author_name: self.author_name,
+        }
+    }
+}
 
 /// Stories and their history.
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -15,19 +36,23 @@ pub trait StoryRepo: Send + Sync {
     /// not exist, [`RepoError::Conflict`] when the id is taken.
     async fn create_story(&self, story: &Story) -> Result<(), RepoError>;
 
-    /// The story, deleted or not (`deleted_at` tells).
+    /// The story, deleted or not (`deleted_at` tells), with its author's
+    /// name. The view MUST carry the author's current display name, read in
+    /// the same query as the story.
     /// MUST return [`RepoError::NotFound`] when no story has this id.
-    async fn get_story(&self, id: StoryId) -> Result<Story, RepoError>;
+    async fn get_story(&self, id: StoryId) -> Result<StoryView, RepoError>;
 
     /// The legacy's stories that `scope` admits and that are not deleted,
     /// newest first by `(created_at, id)`. The scope MUST be part of the
     /// query, so that every page is full when enough readable stories exist.
+    /// Each view MUST carry the author's current display name, read in the
+    /// same query as the page (one query per page, not one per story).
     async fn list_stories(
         &self,
         legacy: LegacyId,
         scope: ReadScope,
         page: PageRequest,
-    ) -> Result<Page<Story>, RepoError>;
+    ) -> Result<Page<StoryView>, RepoError>;
 
     /// In one transaction: stores the story's current title, content and
     /// visibility as a revision with id `revision` and `replaced_at = at`,

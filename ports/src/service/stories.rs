@@ -1,9 +1,10 @@
 use mosaic_domain::{
-    LegacyAccess, LegacyId, Page, PageRequest, RevisionId, Story, StoryDraft, StoryId,
-    StoryRevision, UserId,
+    LegacyAccess, LegacyId, Page, PageRequest, RevisionId, StoryDraft, StoryId, StoryRevision,
+    UserId,
 };
 
 use super::{MosaicService, Resource, ServiceError, ServiceResult};
+use crate::StoryView;
 use crate::service::error::RepoResultExt;
 
 /// Whether a use case works on deleted stories too.
@@ -20,7 +21,7 @@ impl MosaicService {
         caller: UserId,
         legacy: LegacyId,
         draft: StoryDraft,
-    ) -> ServiceResult<Story> {
+    ) -> ServiceResult<StoryView> {
         let access = self.access_to_existing(Some(caller), legacy).await?;
         let writer = access
             .story_writer()
@@ -35,7 +36,17 @@ impl MosaicService {
             .create_story(&story)
             .await
             .or_missing(Resource::Legacy)?;
-        Ok(story)
+        // The author is the caller, whose account exists (it just wrote).
+        let author = self
+            .ports
+            .users
+            .get_user(caller)
+            .await
+            .or_missing(Resource::User)?;
+        Ok(StoryView {
+            story,
+            author_name: author.name,
+        })
     }
 
     /// The stories of a legacy the caller may read, newest first.
@@ -44,7 +55,7 @@ impl MosaicService {
         caller: Option<UserId>,
         legacy: LegacyId,
         page: PageRequest,
-    ) -> ServiceResult<Page<Story>> {
+    ) -> ServiceResult<Page<StoryView>> {
         let access = self.access_to_existing(caller, legacy).await?;
         self.ports
             .stories
@@ -54,9 +65,9 @@ impl MosaicService {
     }
 
     /// One story, if the caller may read it; otherwise "not found".
-    pub async fn get_story(&self, caller: Option<UserId>, id: StoryId) -> ServiceResult<Story> {
-        let (story, _) = self.readable_story(caller, id, Deleted::Excluded).await?;
-        Ok(story)
+    pub async fn get_story(&self, caller: Option<UserId>, id: StoryId) -> ServiceResult<StoryView> {
+        let (view, _) = self.readable_story(caller, id, Deleted::Excluded).await?;
+        Ok(view)
     }
 
     /// Replaces title, content and visibility (the author); the version
@@ -66,56 +77,62 @@ impl MosaicService {
         caller: UserId,
         id: StoryId,
         draft: StoryDraft,
-    ) -> ServiceResult<Story> {
-        let (story, access) = self
+    ) -> ServiceResult<StoryView> {
+        let (view, access) = self
             .readable_story(Some(caller), id, Deleted::Excluded)
             .await?;
         access
-            .check_edit(&story)
+            .check_edit(&view.story)
             .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
         let revision = RevisionId::from_uuid(self.ports.ids.new_id());
-        self.ports
+        let story = self
+            .ports
             .stories
             .update_story(id, &draft, revision, self.now())
             .await
-            .or_missing(Resource::Story)
+            .or_missing(Resource::Story)?;
+        Ok(view.with_story(story))
     }
 
     /// Deletes a story (the author or the creator). It stays restorable for
     /// [`RESTORE_WINDOW`](mosaic_domain::RESTORE_WINDOW).
-    pub async fn delete_story(&self, caller: UserId, id: StoryId) -> ServiceResult<Story> {
-        let (story, access) = self
+    pub async fn delete_story(&self, caller: UserId, id: StoryId) -> ServiceResult<StoryView> {
+        let (view, access) = self
             .readable_story(Some(caller), id, Deleted::Excluded)
             .await?;
         access
-            .check_delete(&story)
+            .check_delete(&view.story)
             .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
-        self.ports
+        let story = self
+            .ports
             .stories
             .set_story_deleted(id, Some(self.now()))
             .await
-            .or_missing(Resource::Story)
+            .or_missing(Resource::Story)?;
+        Ok(view.with_story(story))
     }
 
     /// Brings back a deleted story (those who may delete it).
-    pub async fn restore_story(&self, caller: UserId, id: StoryId) -> ServiceResult<Story> {
-        let (story, access) = self
+    pub async fn restore_story(&self, caller: UserId, id: StoryId) -> ServiceResult<StoryView> {
+        let (view, access) = self
             .readable_story(Some(caller), id, Deleted::Included)
             .await?;
         access
-            .check_delete(&story)
+            .check_delete(&view.story)
             .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
-        if story.deleted_at.is_none() {
+        if view.story.deleted_at.is_none() {
             return Err(ServiceError::Conflict("this story is not deleted".into()));
         }
-        if !story.is_restorable_at(self.now()) {
+        if !view.story.is_restorable_at(self.now()) {
             return Err(ServiceError::NotFound(Resource::Story));
         }
-        self.ports
+        let story = self
+            .ports
             .stories
             .set_story_deleted(id, None)
             .await
-            .or_missing(Resource::Story)
+            .or_missing(Resource::Story)?;
+        Ok(view.with_story(story))
     }
 
     /// The earlier versions of a story, newest first (the author and the
@@ -125,11 +142,11 @@ impl MosaicService {
         caller: UserId,
         id: StoryId,
     ) -> ServiceResult<Vec<StoryRevision>> {
-        let (story, access) = self
+        let (view, access) = self
             .readable_story(Some(caller), id, Deleted::Excluded)
             .await?;
         access
-            .check_view_history(&story)
+            .check_view_history(&view.story)
             .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
         self.ports
             .stories
@@ -145,12 +162,12 @@ impl MosaicService {
         caller: UserId,
         id: StoryId,
         revision: RevisionId,
-    ) -> ServiceResult<Story> {
-        let (story, access) = self
+    ) -> ServiceResult<StoryView> {
+        let (view, access) = self
             .readable_story(Some(caller), id, Deleted::Excluded)
             .await?;
         access
-            .check_edit(&story)
+            .check_edit(&view.story)
             .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
         let earlier = self
             .ports
@@ -159,35 +176,37 @@ impl MosaicService {
             .await
             .or_missing(Resource::Revision)?;
         let new_revision = RevisionId::from_uuid(self.ports.ids.new_id());
-        self.ports
+        let story = self
+            .ports
             .stories
             .update_story(id, &earlier.draft, new_revision, self.now())
             .await
-            .or_missing(Resource::Story)
+            .or_missing(Resource::Story)?;
+        Ok(view.with_story(story))
     }
 
-    /// Loads a story and the caller's access to its legacy; a story the
-    /// caller may not read, or a deleted one when those are excluded, is
-    /// "not found".
+    /// Loads a story, with its author's name, and the caller's access to its
+    /// legacy; a story the caller may not read, or a deleted one when those
+    /// are excluded, is "not found".
     async fn readable_story(
         &self,
         caller: Option<UserId>,
         id: StoryId,
         deleted: Deleted,
-    ) -> ServiceResult<(Story, LegacyAccess)> {
-        let story = self
+    ) -> ServiceResult<(StoryView, LegacyAccess)> {
+        let view = self
             .ports
             .stories
             .get_story(id)
             .await
             .or_missing(Resource::Story)?;
-        if deleted == Deleted::Excluded && story.deleted_at.is_some() {
+        if deleted == Deleted::Excluded && view.story.deleted_at.is_some() {
             return Err(ServiceError::NotFound(Resource::Story));
         }
-        let access = self.access(caller, story.legacy_id).await?;
+        let access = self.access(caller, view.story.legacy_id).await?;
         access
-            .check_read(&story)
+            .check_read(&view.story)
             .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
-        Ok((story, access))
+        Ok((view, access))
     }
 }

@@ -9,12 +9,13 @@ const story = {
   content: '# Heading\n\nContent with **bold** text <script>alert(1)</script>',
   created_at: '2025-01-01T00:00:00Z',
   visibility: 'private' as const,
+  author_name: 'John Doe',
 };
 
 function renderCard(props: Partial<Parameters<typeof StoryCard>[0]> = {}) {
   return render(
     <MemoryRouter>
-      <StoryCard story={story} authorName="John Doe" {...props} />
+      <StoryCard story={story} {...props} />
     </MemoryRouter>,
   );
 }
@@ -23,7 +24,13 @@ describe('StoryCard', () => {
   test('renders story title and author', () => {
     renderCard();
     expect(screen.getByText('Test Story')).toBeInTheDocument();
-    expect(screen.getByText(/John Doe/)).toBeInTheDocument();
+    expect(screen.getByText(/by John Doe/)).toBeInTheDocument();
+    expect(screen.queryByText(/\(you\)/)).toBeNull();
+  });
+
+  test('marks the reader\'s own story', () => {
+    renderCard({ isMine: true });
+    expect(screen.getByText(/by John Doe \(you\)/)).toBeInTheDocument();
   });
 
   test('links the title to the story page', () => {
@@ -56,10 +63,5 @@ describe('StoryCard', () => {
   test('shows when it was written', () => {
     const { container } = renderCard();
     expect(container.querySelector('time')).toHaveAttribute('dateTime', '2025-01-01T00:00:00Z');
-  });
-
-  test('omits the author when the reader may not know it', () => {
-    renderCard({ authorName: undefined });
-    expect(screen.queryByText(/John Doe/)).toBeNull();
   });
 });

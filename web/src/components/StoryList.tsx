@@ -7,13 +7,13 @@ import { StoryCard } from './StoryCard';
 
 interface StoryListProps {
   legacyId: string;
-  /** Author names by user id, when the reader may know them. */
-  authorNames: Map<string, string>;
+  /** The signed-in reader, whose own stories are marked. */
+  myId?: string;
   canWrite: boolean;
 }
 
 /** A legacy's stories, newest first; more load as the reader reaches the end (or presses the button). */
-export function StoryList({ legacyId, authorNames, canWrite }: StoryListProps) {
+export function StoryList({ legacyId, myId, canWrite }: StoryListProps) {
   const stories = useStories(legacyId);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = stories;
@@ -52,7 +52,7 @@ export function StoryList({ legacyId, authorNames, canWrite }: StoryListProps) {
         <ol className="story-list" aria-label="Stories, newest first">
           {items.map((story) => (
             <li key={story.id}>
-              <StoryCard story={story} authorName={authorNames.get(story.author_id)} />
+              <StoryCard story={story} isMine={myId !== undefined && story.author_id === myId} />
             </li>
           ))}
         </ol>

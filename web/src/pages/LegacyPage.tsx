@@ -1,9 +1,7 @@
-import { useMemo } from 'react';
 import { useLocation, useParams, useSearchParams } from 'react-router-dom';
 import { isNotFound } from '../api/ApiError';
 import { useLegacy } from '../api/legacies';
 import { useMe } from '../api/me';
-import { useMembers } from '../api/members';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { LegacyHeader } from '../components/LegacyHeader';
 import { LegacyTabs, type LegacyTab } from '../components/LegacyTabs';
@@ -28,14 +26,6 @@ export function LegacyPage() {
   const me = useMe();
   const legacy = useLegacy(legacyId);
   const approved = isApproved(legacy.data?.my_role);
-  const members = useMembers(legacyId, approved);
-
-  const authorNames = useMemo(() => {
-    const names = new Map<string, string>();
-    for (const member of members.data ?? []) names.set(member.user_id, member.name);
-    if (me.data) names.set(me.data.id, `${me.data.name} (you)`);
-    return names;
-  }, [members.data, me.data]);
 
   if (legacy.isPending) return <Loading what="legacy" />;
   if (legacy.isError) {
@@ -54,7 +44,7 @@ export function LegacyPage() {
       {deleted ? <UndoDeleteNotice storyId={deleted.id} title={deleted.title} /> : null}
       {tabs.length > 1 ? <LegacyTabs tabs={tabs} current={tab} /> : null}
       {tab === 'stories' ? (
-        <StoryList legacyId={legacyId} authorNames={authorNames} canWrite={canWrite(legacy.data.my_role)} />
+        <StoryList legacyId={legacyId} myId={me.data?.id} canWrite={canWrite(legacy.data.my_role)} />
       ) : tab === 'members' && me.data ? (
         <MembersPanel legacy={legacy.data} myId={me.data.id} />
       ) : (

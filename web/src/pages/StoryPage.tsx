@@ -56,7 +56,8 @@ export default function StoryPage() {
         <VisibilityBadge visibility={current.visibility} /> {VISIBILITY_INFO[current.visibility].explanation}
       </p>
       <p className="meta">
-        Written <time dateTime={current.created_at}>{formatDateTime(current.created_at)}</time>
+        Written by {current.author_name}
+        {isAuthor ? ' (you)' : null} on <time dateTime={current.created_at}>{formatDateTime(current.created_at)}</time>
         {current.updated_at !== current.created_at ? (
           <>
             , last changed <time dateTime={current.updated_at}>{formatDateTime(current.updated_at)}</time>

@@ -1243,3 +1243,90 @@ async fn a_dry_run_of_orphan_collection_deletes_nothing() {
     assert!(report.dry_run);
     assert_eq!(report.orphans.len(), 2);
 }
+
+/// Two search hits: the fixture legacy and another one.
+fn search_hits() -> Page<Legacy> {
+    let other = Legacy {
+        id: LegacyId::from_uuid(Uuid::from_u128(2)),
+        ..legacy()
+    };
+    Page {
+        items: vec![legacy(), other],
+        next: None,
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_searches_without_roles_and_no_membership_lookup() {
+    let mut mocks = Mocks::new();
+    mocks
+        .legacies
+        .expect_search_legacies()
+        .times(1)
+        .returning(|_, _| Ok(search_hits()));
+    let found = mocks
+        .service()
+        .search_legacies(
+            None,
+            &SearchQuery::new("Doe").unwrap(),
+            PageRequest::first(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.items.len(), 2);
+    assert!(found.items.iter().all(|view| view.role.is_none()));
+}
+
+#[tokio::test]
+async fn a_signed_in_search_reads_the_roles_of_the_whole_page_at_once() {
+    let mut mocks = Mocks::new();
+    mocks
+        .legacies
+        .expect_search_legacies()
+        .times(1)
+        .returning(|_, _| Ok(search_hits()));
+    mocks
+        .memberships
+        .expect_roles_of_user_in()
+        .withf(|user, legacies| {
+            *user == bob() && legacies == [legacy_id(), LegacyId::from_uuid(Uuid::from_u128(2))]
+        })
+        .times(1)
+        .returning(|_, _| Ok([(legacy_id(), Role::Pending)].into_iter().collect()));
+    let found = mocks
+        .service()
+        .search_legacies(
+            Some(bob()),
+            &SearchQuery::new("Doe").unwrap(),
+            PageRequest::first(),
+        )
+        .await
+        .unwrap();
+    let roles: Vec<Option<Role>> = found.items.iter().map(|view| view.role).collect();
+    assert_eq!(roles, [Some(Role::Pending), None]);
+}
+
+#[tokio::test]
+async fn a_signed_in_search_without_hits_asks_for_no_roles() {
+    let mut mocks = Mocks::new();
+    mocks
+        .legacies
+        .expect_search_legacies()
+        .times(1)
+        .returning(|_, _| {
+            Ok(Page {
+                items: vec![],
+                next: None,
+            })
+        });
+    let found = mocks
+        .service()
+        .search_legacies(
+            Some(bob()),
+            &SearchQuery::new("Nobody").unwrap(),
+            PageRequest::first(),
+        )
+        .await
+        .unwrap();
+    assert!(found.items.is_empty());
+}

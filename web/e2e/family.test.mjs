@@ -41,6 +41,11 @@ test('a relative asks to join, the creator approves, the member reads family sto
   await results.getByRole('button', { name: `Ask to join ${legacyName}` }).click();
   await results.getByText('Request pending').waitFor();
   await screenshot(relative, '10-find-legacy-request-pending');
+  // A fresh search knows about the request too: the results carry my_role.
+  await relative.reload();
+  await results.getByRole('link', { name: legacyName }).waitFor();
+  await results.getByText('Request pending').waitFor();
+  assert.equal(await results.getByRole('button', { name: `Ask to join ${legacyName}` }).count(), 0);
 
   await relative.goto('/');
   await relative.getByRole('list', { name: 'My legacies' }).getByText('Request pending').waitFor();

@@ -127,6 +127,7 @@ macro_rules! contract_tests {
                 transfer_to_non_member_changes_nothing,
                 transfer_from_non_creator_changes_nothing,
                 members_list_creator_first_and_pending_on_request,
+                roles_of_user_in_a_batch_of_legacies,
             }
             stories {
                 created_story_reads_back_equal,

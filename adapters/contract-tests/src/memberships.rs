@@ -373,3 +373,70 @@ pub async fn members_list_creator_first_and_pending_on_request<S: Store>(store: 
         .collect();
     assert_eq!(active, expected_active);
 }
+
+/// The roles of one user in a batch of legacies: every role (pending too) of
+/// that user only, no entry for legacies without a membership or unknown
+/// ones, and an empty batch is an empty answer.
+pub async fn roles_of_user_in_a_batch_of_legacies<S: Store>(store: &S) {
+    let alice = given_user(store, "Alice").await;
+    let bob = given_user(store, "Bob").await;
+    let carol = given_user(store, "Carol").await;
+    let by_alice = given_legacy(store, "Jane Doe", &alice, at(1)).await;
+    let member = given_legacy(store, "John Doe", &carol, at(2)).await;
+    let editor = given_legacy(store, "June Doe", &carol, at(3)).await;
+    let pending = given_legacy(store, "Jack Doe", &carol, at(4)).await;
+    let stranger = given_legacy(store, "Joan Doe", &carol, at(5)).await;
+    let by_bob = given_legacy(store, "Jim Doe", &bob, at(6)).await;
+    given_member(store, member.id, alice.id, Role::Member).await;
+    given_member(store, editor.id, alice.id, Role::Editor).await;
+    given_member(store, pending.id, alice.id, Role::Pending).await;
+    // Bob's roles in the same legacies do not leak into Alice's answer.
+    given_member(store, stranger.id, bob.id, Role::Editor).await;
+
+    let unknown = LegacyId::from_uuid(new_id());
+    let batch = [
+        by_alice.id,
+        member.id,
+        editor.id,
+        pending.id,
+        stranger.id,
+        by_bob.id,
+        unknown,
+    ];
+    let roles = store.roles_of_user_in(alice.id, &batch).await.unwrap();
+    let expected: std::collections::HashMap<LegacyId, Role> = [
+        (by_alice.id, Role::Creator),
+        (member.id, Role::Member),
+        (editor.id, Role::Editor),
+        (pending.id, Role::Pending),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(roles, expected);
+
+    // Only the legacies asked about.
+    let roles = store
+        .roles_of_user_in(alice.id, &[editor.id, stranger.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        roles.into_iter().collect::<Vec<_>>(),
+        [(editor.id, Role::Editor)]
+    );
+
+    assert!(
+        store
+            .roles_of_user_in(alice.id, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let nobody = UserId::from_uuid(new_id());
+    assert!(
+        store
+            .roles_of_user_in(nobody, &batch)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -123,6 +123,9 @@ pub(crate) const POSTGRES: Statements = Statements {
                    WHERE m.legacy_id = $1 AND ($2 OR m.role <> 'pending') \
                    ORDER BY CASE m.role WHEN 'creator' THEN 0 WHEN 'editor' THEN 1 \
                    WHEN 'member' THEN 2 ELSE 3 END, m.joined_at, m.user_id",
+    // The ids come as a JSON array of 32-digit hex strings.
+    roles_of_user_in: "SELECT legacy_id, role FROM legacy_members \
+                       WHERE user_id = $1 AND legacy_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2))",
 
     insert_story: concat!(
         "INSERT INTO stories (",

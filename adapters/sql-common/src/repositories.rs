@@ -41,8 +41,9 @@ macro_rules! impl_repositories {
             use $crate::__private::time::OffsetDateTime;
             use $crate::__private::uuid::Uuid;
             use $crate::rows::{
-                LegacyRow, LegacyWithRoleRow, MediaRow, MemberEntryRow, MembershipRow, RevisionRow,
-                SessionRow, StoryRow, StoryVersionRow, StoryViewRow, UserRow,
+                LegacyRoleRow, LegacyRow, LegacyWithRoleRow, MediaRow, MemberEntryRow,
+                MembershipRow, RevisionRow, SessionRow, StoryRow, StoryVersionRow, StoryViewRow,
+                UserRow,
             };
             use $crate::{
                 Statements, Timestamp, conflict, convert_rows as convert, cursor_of_legacy,
@@ -520,6 +521,29 @@ macro_rules! impl_repositories {
                         .await
                         .map_err(read_error)?;
                     convert(rows, MemberEntryRow::into_domain)
+                }
+
+                async fn roles_of_user_in(
+                    &self,
+                    user: UserId,
+                    legacies: &[LegacyId],
+                ) -> Result<std::collections::HashMap<LegacyId, Role>, RepoError> {
+                    if legacies.is_empty() {
+                        return Ok(std::collections::HashMap::new());
+                    }
+                    // One JSON array parameter that both databases expand in
+                    // SQL: any number of legacies is one statement.
+                    let ids: Vec<String> = legacies
+                        .iter()
+                        .map(|id| id.as_uuid().simple().to_string())
+                        .collect();
+                    let rows = sqlx::query_as::<_, LegacyRoleRow>(SQL.roles_of_user_in)
+                        .bind(user.as_uuid())
+                        .bind(sqlx::types::Json(ids))
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(read_error)?;
+                    rows.into_iter().map(LegacyRoleRow::into_domain).collect()
                 }
             }
 

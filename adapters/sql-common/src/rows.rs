@@ -129,6 +129,21 @@ impl MembershipRow {
     }
 }
 
+/// A legacy id with one user's role in it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LegacyRoleRow {
+    legacy_id: Uuid,
+    role: String,
+}
+
+impl LegacyRoleRow {
+    /// The legacy and the role.
+    pub fn into_domain(self) -> Result<(LegacyId, Role), RepoError> {
+        let role = parse_role(&self.role, "membership", self.legacy_id)?;
+        Ok((LegacyId::from_uuid(self.legacy_id), role))
+    }
+}
+
 /// A membership joined with the member's display name.
 #[derive(Debug, sqlx::FromRow)]
 pub struct MemberEntryRow {

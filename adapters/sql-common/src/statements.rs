@@ -68,6 +68,9 @@ pub struct Statements {
     pub set_legacy_creator: &'static str,
     /// Member entry rows of legacy (1), pending included when (2), creator first.
     pub list_members: &'static str,
+    /// Legacy id and role of user (1)'s memberships in the legacies whose ids
+    /// are the JSON array (2) of 32-digit hex strings.
+    pub roles_of_user_in: &'static str,
 
     /// Insert a story: id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at.
     pub insert_story: &'static str,

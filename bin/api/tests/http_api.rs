@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::{Backend, TestApp, assert_error_body, read};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -601,6 +603,54 @@ async fn a_visitor_sees_who_wrote_each_public_story() {
     .await;
     assert_eq!(status, StatusCode::OK, "{deleted}");
     assert_eq!(deleted["author_name"], "Bob");
+}
+
+#[tokio::test]
+async fn search_tells_a_signed_in_caller_their_role_in_each_legacy() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let alice = app.person("Alice").await;
+    let bob = app.person("Bob").await;
+    let mine = app.create_legacy(&alice, "Jane Searchable").await;
+    let joined = app.create_legacy(&bob, "John Searchable").await;
+    let asked = app.create_legacy(&bob, "June Searchable").await;
+    let other = app.create_legacy(&bob, "Jack Searchable").await;
+    app.add_member(&joined, &bob, &alice, "editor").await;
+    app.add_member(&asked, &bob, &alice, "pending").await;
+
+    let roles_seen_by = async |who: Option<&common::Person>| {
+        let (status, found) = read(
+            app.request(Method::GET, "/api/legacies/search?q=searchable", who)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{found}");
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["id"].as_str().unwrap().to_owned(), l["my_role"].clone()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(
+        roles_seen_by(Some(&alice)).await,
+        BTreeMap::from([
+            (mine.clone(), json!("creator")),
+            (joined.clone(), json!("editor")),
+            (asked.clone(), json!("pending")),
+            (other.clone(), json!(null)),
+        ])
+    );
+    assert_eq!(
+        roles_seen_by(None).await,
+        BTreeMap::from([
+            (mine, json!(null)),
+            (joined, json!(null)),
+            (asked, json!(null)),
+            (other, json!(null)),
+        ])
+    );
 }
 
 #[tokio::test]

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use mosaic_domain::{CreatorTransfer, LegacyId, Membership, PersonName, Role, UserId};
 
@@ -52,4 +54,14 @@ pub trait MembershipRepo: Send + Sync {
         legacy: LegacyId,
         include_pending: bool,
     ) -> Result<Vec<MemberEntry>, RepoError>;
+
+    /// The user's role (pending included) in each of `legacies` where they
+    /// have one; legacies without a membership, or unknown ones, are absent.
+    /// MUST be one query whatever the number of legacies (it serves a whole
+    /// page of search results), and none for an empty list.
+    async fn roles_of_user_in(
+        &self,
+        user: UserId,
+        legacies: &[LegacyId],
+    ) -> Result<HashMap<LegacyId, Role>, RepoError>;
 }

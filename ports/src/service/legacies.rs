@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use mosaic_domain::{
     Legacy, LegacyDetails, LegacyId, Membership, Page, PageRequest, Role, SearchQuery, UserId,
 };
@@ -79,17 +81,36 @@ impl MosaicService {
             .or_missing(Resource::User)
     }
 
-    /// Legacies whose name contains the query.
+    /// Legacies whose name contains the query, each with the caller's role
+    /// in it (none for a visitor). The roles of a whole page are read in one
+    /// query.
     pub async fn search_legacies(
         &self,
+        caller: Option<UserId>,
         query: &SearchQuery,
         page: PageRequest,
-    ) -> ServiceResult<Page<Legacy>> {
-        self.ports
+    ) -> ServiceResult<Page<LegacyView>> {
+        let found = self
+            .ports
             .legacies
             .search_legacies(query, page)
             .await
-            .or_missing(Resource::Legacy)
+            .or_missing(Resource::Legacy)?;
+        let mut roles = match caller {
+            Some(user) if !found.items.is_empty() => {
+                let ids: Vec<LegacyId> = found.items.iter().map(|legacy| legacy.id).collect();
+                self.ports
+                    .memberships
+                    .roles_of_user_in(user, &ids)
+                    .await
+                    .or_missing(Resource::User)?
+            }
+            _ => HashMap::new(),
+        };
+        Ok(found.map(|legacy| LegacyView {
+            role: roles.remove(&legacy.id),
+            legacy,
+        }))
     }
 
     /// Changes name, dates and biography (editors and the creator).

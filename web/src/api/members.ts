@@ -59,6 +59,8 @@ export function useLeaveLegacy(legacyId: string) {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: legacyKeys.one(legacyId) });
       void queryClient.invalidateQueries({ queryKey: legacyKeys.mine });
+      // Search results carry the role too.
+      void queryClient.invalidateQueries({ queryKey: ['legacies', 'search'] });
       void queryClient.invalidateQueries({ queryKey: ['stories', 'list', legacyId] });
     },
   });

@@ -1,8 +1,6 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { useLegacySearch, useMyLegacies } from '../api/legacies';
-import { useMe } from '../api/me';
-import type { Role } from '../api/types';
+import { useLegacySearch } from '../api/legacies';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { JoinButton } from '../components/JoinButton';
 import { LegacyListItem } from '../components/LegacyListItem';
@@ -14,15 +12,8 @@ export default function FindLegacyPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
+  // Each result carries the signed-in person's role in it (my_role).
   const results = useLegacySearch(q);
-  const me = useMe();
-  // Search answers no roles; the person's own legacies say where they stand.
-  const mine = useMyLegacies(Boolean(me.data));
-  const myRoles = useMemo(() => {
-    const roles = new Map<string, Role>();
-    for (const legacy of mine.data?.items ?? []) if (legacy.my_role) roles.set(legacy.id, legacy.my_role);
-    return roles;
-  }, [mine.data]);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -53,10 +44,9 @@ export default function FindLegacyPage() {
         </p>
       ) : (
         <ul className="legacy-list" aria-label="Search results">
-          {results.data.items.map((found) => {
-            const legacy = { ...found, my_role: found.my_role ?? myRoles.get(found.id) };
-            return <LegacyListItem key={legacy.id} legacy={legacy} action={<JoinButton legacy={legacy} />} />;
-          })}
+          {results.data.items.map((legacy) => (
+            <LegacyListItem key={legacy.id} legacy={legacy} action={<JoinButton legacy={legacy} />} />
+          ))}
         </ul>
       )}
     </section>

@@ -66,6 +66,9 @@ impl LegaciesApi {
     }
 
     /// Find legacies by name
+    ///
+    /// Open to everyone; for a signed-in caller `my_role` tells their place
+    /// in each legacy found.
     #[oai(
         path = "/legacies/search",
         method = "get",
@@ -74,21 +77,20 @@ impl LegaciesApi {
     async fn search(
         &self,
         state: Data<&AppState>,
-        _auth: MaybeSignedIn,
+        auth: MaybeSignedIn,
         q: Query<String>,
         cursor: Query<Option<String>>,
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<LegacyPage>> {
         let query = SearchQuery::new(&q.0).map_err(ApiError::invalid)?;
         let page = page_request(cursor.0, limit.0)?;
-        let found = state.service.search_legacies(&query, page).await?;
+        let found = state
+            .service
+            .search_legacies(auth.user_id(), &query, page)
+            .await?;
         Ok(Json(LegacyPage {
             next_cursor: found.next.map(|c| c.encode()),
-            items: found
-                .items
-                .into_iter()
-                .map(|legacy| LegacyOut::new(legacy, None))
-                .collect(),
+            items: found.items.into_iter().map(LegacyOut::from).collect(),
         }))
     }
 

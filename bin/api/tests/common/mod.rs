@@ -12,6 +12,7 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 /// Which database the server runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,7 @@ pub struct TestApp {
     pub runtime: Runtime,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<std::io::Result<()>>>,
     _data_dir: TempDir,
 }
 
@@ -78,7 +80,7 @@ impl TestApp {
             .expect("bind");
         let base_url = format!("http://127.0.0.1:{}", app.port());
         let (stop, stopped) = oneshot::channel();
-        tokio::spawn(app.run_until(async {
+        let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
         }));
         Self {
@@ -89,8 +91,18 @@ impl TestApp {
                 .build()
                 .expect("client"),
             stop: Some(stop),
+            server: Some(server),
             _data_dir: data_dir,
         }
+    }
+
+    /// Begins the graceful shutdown (what SIGTERM does); the handle ends
+    /// with the server's result once it has stopped.
+    pub fn begin_shutdown(&mut self) -> JoinHandle<std::io::Result<()>> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.server.take().expect("the server is running")
     }
 
     /// A new account with a live session.

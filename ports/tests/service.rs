@@ -232,6 +232,12 @@ async fn a_member_cannot_update_the_legacy() {
 #[tokio::test]
 async fn unknown_legacy_is_not_found() {
     let mut mocks = Mocks::new();
+    mocks.stories.expect_list_stories().returning(|_, _, _| {
+        Ok(Page {
+            items: vec![],
+            next: None,
+        })
+    });
     mocks
         .legacies
         .expect_get_legacy()
@@ -824,14 +830,12 @@ fn session(expires_at: OffsetDateTime, revoked_at: Option<OffsetDateTime>) -> Se
 #[tokio::test]
 async fn a_live_session_signs_its_user_in() {
     let mut mocks = Mocks::new();
-    mocks
-        .sessions
-        .expect_find_session()
-        .returning(|_| Ok(Some(session(NOW + Duration::days(1), None))));
-    mocks
-        .users
-        .expect_get_user()
-        .returning(|id| Ok(user(id, false)));
+    mocks.sessions.expect_find_signed_in().returning(|_| {
+        Ok(Some((
+            session(NOW + Duration::days(1), None),
+            user(alice(), false),
+        )))
+    });
     let (user, _) = mocks.service().authenticate("token").await.unwrap();
     assert_eq!(user.id, alice());
 }
@@ -848,12 +852,8 @@ async fn expired_revoked_unknown_and_disabled_sessions_sign_nobody_in() {
         let mut mocks = Mocks::new();
         mocks
             .sessions
-            .expect_find_session()
-            .returning(move |_| Ok(found.clone()));
-        mocks
-            .users
-            .expect_get_user()
-            .returning(move |id| Ok(user(id, disabled)));
+            .expect_find_signed_in()
+            .returning(move |_| Ok(found.clone().map(|s| (s, user(alice(), disabled)))));
         assert!(matches!(
             mocks.service().authenticate("token").await,
             Err(ServiceError::Unauthenticated)

@@ -165,6 +165,7 @@ macro_rules! contract_tests {
             }
             sessions {
                 session_reads_back_by_token_hash,
+                signed_in_reads_the_session_with_its_user,
                 session_of_unknown_user_is_not_found,
                 revoke_keeps_the_first_time,
                 revoke_unknown_session_is_not_found,

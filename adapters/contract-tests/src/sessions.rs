@@ -16,6 +16,22 @@ pub async fn session_reads_back_by_token_hash<S: Store>(store: &S) {
     assert_eq!(store.find_session(&token_hash()).await.unwrap(), None);
 }
 
+/// A session and its user read back together by the token hash, revoked
+/// or not (the caller decides); an unknown hash is `None`.
+pub async fn signed_in_reads_the_session_with_its_user<S: Store>(store: &S) {
+    let alice = given_user(store, "Alice").await;
+    let s = session(alice.id, at(1));
+    store.create_session(&s).await.unwrap();
+    assert_eq!(
+        store.find_signed_in(&s.token_hash).await.unwrap(),
+        Some((s.clone(), alice.clone()))
+    );
+    store.revoke_session(s.id, at(2)).await.unwrap();
+    let (revoked, user) = store.find_signed_in(&s.token_hash).await.unwrap().unwrap();
+    assert_eq!((revoked.revoked_at, user.id), (Some(at(2)), alice.id));
+    assert_eq!(store.find_signed_in(&token_hash()).await.unwrap(), None);
+}
+
 /// A session of a user who does not exist is `NotFound`.
 pub async fn session_of_unknown_user_is_not_found<S: Store>(store: &S) {
     let s = session(UserId::from_uuid(new_id()), at(1));

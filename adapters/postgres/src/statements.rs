@@ -202,6 +202,12 @@ pub(crate) const POSTGRES: Statements = Statements {
         session_columns!(),
         ") VALUES ($1, $2, $3, $4, $5, $6)"
     ),
+    select_signed_in: concat!(
+        "SELECT sessions.id AS session_id, sessions.token_hash, \
+         sessions.created_at AS session_created_at, sessions.expires_at, sessions.revoked_at, ",
+        user_columns!(),
+        " FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = $1"
+    ),
     select_session_by_token: concat!(
         "SELECT ",
         session_columns!(),

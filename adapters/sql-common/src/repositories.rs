@@ -42,8 +42,8 @@ macro_rules! impl_repositories {
             use $crate::__private::uuid::Uuid;
             use $crate::rows::{
                 LegacyRoleRow, LegacyRow, LegacyWithRoleRow, MediaRow, MemberEntryRow,
-                MembershipRow, RevisionRow, SessionRow, StoryRow, StoryVersionRow, StoryViewRow,
-                UserRow,
+                MembershipRow, RevisionRow, SessionRow, SignedInRow, StoryRow, StoryVersionRow,
+                StoryViewRow, UserRow,
             };
             use $crate::{
                 Statements, Timestamp, conflict, convert_rows as convert, cursor_of_legacy,
@@ -817,6 +817,19 @@ macro_rules! impl_repositories {
                         .await
                         .map_err(read_error)?
                         .map(SessionRow::into_domain)
+                        .transpose()
+                }
+
+                async fn find_signed_in(
+                    &self,
+                    token_hash: &TokenHash,
+                ) -> Result<Option<(Session, User)>, RepoError> {
+                    sqlx::query_as::<_, SignedInRow>(SQL.select_signed_in)
+                        .bind(token_hash.as_bytes().as_slice())
+                        .fetch_optional(self.pool())
+                        .await
+                        .map_err(read_error)?
+                        .map(SignedInRow::into_domain)
                         .transpose()
                 }
 

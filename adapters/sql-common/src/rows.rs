@@ -341,6 +341,34 @@ impl SessionRow {
     }
 }
 
+/// A `sessions` row joined with its user.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SignedInRow {
+    session_id: Uuid,
+    token_hash: Vec<u8>,
+    session_created_at: Timestamp,
+    expires_at: Timestamp,
+    revoked_at: Option<Timestamp>,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+impl SignedInRow {
+    /// The session and its user.
+    pub fn into_domain(self) -> Result<(Session, User), RepoError> {
+        let session = SessionRow {
+            id: self.session_id,
+            user_id: self.user.id,
+            token_hash: self.token_hash,
+            created_at: self.session_created_at,
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+        }
+        .into_domain()?;
+        Ok((session, self.user.into_domain()?))
+    }
+}
+
 /// A byte count as stored (a signed 64-bit integer in both databases).
 pub fn stored_size(size_bytes: u64) -> Result<i64, RepoError> {
     i64::try_from(size_bytes)

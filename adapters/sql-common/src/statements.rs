@@ -114,6 +114,8 @@ pub struct Statements {
     pub insert_session: &'static str,
     /// Session row by token hash (1).
     pub select_session_by_token: &'static str,
+    /// A session joined with its user, by token hash (`?1`/`$1`).
+    pub select_signed_in: &'static str,
     /// Revoke session (1) at (2), keeping an earlier revocation.
     pub revoke_session: &'static str,
     /// Revoke every live session of user (1) at (2).

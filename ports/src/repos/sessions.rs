@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use mosaic_domain::{Session, SessionId, TokenHash, UserId};
+use mosaic_domain::{Session, SessionId, TokenHash, User, UserId};
 use time::OffsetDateTime;
 
 use crate::RepoError;
@@ -28,6 +28,15 @@ pub trait SessionRepo: Send + Sync {
     /// The session with this token hash, live or not (the caller checks).
     /// MUST return `Ok(None)` when there is none.
     async fn find_session(&self, token_hash: &TokenHash) -> Result<Option<Session>, RepoError>;
+
+    /// The session with this token hash together with its user, read in
+    /// one query (every signed-in request asks this), live or not: the
+    /// caller checks liveness and the disabled flag.
+    /// MUST return `Ok(None)` when there is no such session.
+    async fn find_signed_in(
+        &self,
+        token_hash: &TokenHash,
+    ) -> Result<Option<(Session, User)>, RepoError>;
 
     /// Marks one session revoked at `at`; revoking twice keeps the first time.
     /// MUST return [`RepoError::NotFound`] when no session has this id.

@@ -50,19 +50,16 @@ impl MosaicService {
     /// Who a session token signs in. Unknown, expired and revoked tokens,
     /// and disabled accounts, are all simply "not signed in".
     pub async fn authenticate(&self, token: &str) -> ServiceResult<(User, Session)> {
-        let session = self
+        let (session, user) = self
             .ports
             .sessions
-            .find_session(&hash_token(token))
+            .find_signed_in(&hash_token(token))
             .await
             .or_missing(Resource::Session)?
-            .filter(|session| session.is_live_at(self.now()))
             .ok_or(ServiceError::Unauthenticated)?;
-        let user = match self.ports.users.get_user(session.user_id).await {
-            Ok(user) if !user.disabled => user,
-            Ok(_) | Err(crate::RepoError::NotFound) => return Err(ServiceError::Unauthenticated),
-            Err(other) => return Err(ServiceError::from_repo(other, Resource::User)),
-        };
+        if !session.is_live_at(self.now()) || user.disabled {
+            return Err(ServiceError::Unauthenticated);
+        }
         Ok((user, session))
     }
 

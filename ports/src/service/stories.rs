@@ -56,12 +56,24 @@ impl MosaicService {
         legacy: LegacyId,
         page: PageRequest,
     ) -> ServiceResult<Page<StoryView>> {
-        let access = self.access_to_existing(caller, legacy).await?;
-        self.ports
+        // The hot path of the app: a non-empty page proves the legacy
+        // exists, so only an empty one pays for the existence check that
+        // tells "no stories yet" from "no such legacy".
+        let access = self.access(caller, legacy).await?;
+        let stories = self
+            .ports
             .stories
             .list_stories(legacy, access.read_scope(), page)
             .await
-            .or_missing(Resource::Legacy)
+            .or_missing(Resource::Legacy)?;
+        if stories.items.is_empty() {
+            self.ports
+                .legacies
+                .get_legacy(legacy)
+                .await
+                .or_missing(Resource::Legacy)?;
+        }
+        Ok(stories)
     }
 
     /// One story, if the caller may read it; otherwise "not found".

@@ -25,6 +25,14 @@ impl Readiness for DatabaseReadiness {
     async fn check(&self) -> Result<(), String> {
         self.0.ping().await.map_err(|e| e.to_string())
     }
+
+    fn pool_gauges(&self) -> Vec<(&'static str, u64)> {
+        let (open, idle) = self.0.pool_connections();
+        vec![
+            ("mosaic_db_pool_connections", u64::from(open)),
+            ("mosaic_db_pool_idle_connections", idle as u64),
+        ]
+    }
 }
 
 /// The file in the data directory that keeps the sign-in cookie key when

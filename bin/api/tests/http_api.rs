@@ -740,6 +740,12 @@ async fn metrics_count_requests_by_operation_and_status() {
         text.contains("mosaic_http_request_duration_seconds_bucket"),
         "{text}"
     );
+    let open_connections = text
+        .lines()
+        .find_map(|line| line.strip_prefix("mosaic_db_pool_connections "))
+        .and_then(|value| value.parse::<u64>().ok());
+    assert!(open_connections.is_some_and(|n| n >= 1), "{text}");
+    assert!(text.contains("mosaic_db_pool_idle_connections "), "{text}");
 }
 
 #[tokio::test]

@@ -85,6 +85,14 @@ impl Database {
         }
     }
 
+    /// Connections open in the pool, and how many of them are idle.
+    pub fn pool_connections(&self) -> (u32, usize) {
+        match self {
+            Self::Sqlite(store) => (store.pool().size(), store.pool().num_idle()),
+            Self::Postgres(store) => (store.pool().size(), store.pool().num_idle()),
+        }
+    }
+
     /// `"sqlite"` or `"postgres"`.
     pub fn kind(&self) -> &'static str {
         match self {

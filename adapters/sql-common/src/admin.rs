@@ -162,7 +162,7 @@ macro_rules! impl_admin_repository {
             };
             use $crate::{
                 AdminStatements, CountsRow, LegacyContentsRow, Timestamp, conflict, read_error,
-                write_error,
+                user_conflict, write_error,
             };
 
             const SQL: &AdminStatements = $statements;
@@ -437,15 +437,10 @@ macro_rules! impl_admin_repository {
                             BackupRecord::Revision(revision) => insert_revision(revision),
                             BackupRecord::Media(media) => insert_media(media)?,
                         };
-                        insert.execute(&mut *self.tx).await.map_err(|err| {
-                            write_error(err, &|target| {
-                                if target.contains("email") {
-                                    RepoError::EmailTaken
-                                } else {
-                                    conflict(target)
-                                }
-                            })
-                        })?;
+                        insert
+                            .execute(&mut *self.tx)
+                            .await
+                            .map_err(|err| write_error(err, &user_conflict))?;
                     }
                     Ok(())
                 }

@@ -53,6 +53,16 @@ pub fn conflict(target: &str) -> RepoError {
     ))
 }
 
+/// A unique violation on a user row: the e-mail address belongs to another
+/// account when the e-mail is the value that clashed, otherwise [`conflict`].
+pub fn user_conflict(target: &str) -> RepoError {
+    if target.contains("email") {
+        RepoError::EmailTaken
+    } else {
+        conflict(target)
+    }
+}
+
 /// The constraint's name when the driver reports it, else the message (which
 /// names the table and columns on SQLite).
 pub fn unique_target(db: &dyn DatabaseError) -> String {

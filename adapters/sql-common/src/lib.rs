@@ -29,7 +29,9 @@ mod statements;
 mod timestamp;
 
 pub use admin::{AdminStatements, CountsRow, LegacyContentsRow};
-pub use errors::{OnUnique, conflict, is_unavailable, read_error, unique_target, write_error};
+pub use errors::{
+    OnUnique, conflict, is_unavailable, read_error, unique_target, user_conflict, write_error,
+};
 pub use paging::{
     contains_pattern, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story,
     cursor_of_user, fetch_limit, fold_case, keyset_bound,

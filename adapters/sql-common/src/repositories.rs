@@ -47,7 +47,8 @@ macro_rules! impl_repositories {
             };
             use $crate::{
                 Statements, Timestamp, conflict, convert_rows as convert, cursor_of_legacy,
-                cursor_of_media, cursor_of_story, cursor_of_user, read_error, write_error,
+                cursor_of_media, cursor_of_story, cursor_of_user, read_error, user_conflict,
+                write_error,
             };
 
             const SQL: &Statements = $statements;
@@ -150,15 +151,7 @@ macro_rules! impl_repositories {
                     insert_user(user)
                         .execute(self.pool())
                         .await
-                        .map_err(|err| {
-                            write_error(err, &|target| {
-                                if target.contains("email") {
-                                    RepoError::EmailTaken
-                                } else {
-                                    conflict(target)
-                                }
-                            })
-                        })?;
+                        .map_err(|err| write_error(err, &user_conflict))?;
                     Ok(())
                 }
 
@@ -233,15 +226,7 @@ macro_rules! impl_repositories {
                         .bind(Timestamp(user.updated_at))
                         .execute(self.pool())
                         .await
-                        .map_err(|err| {
-                            write_error(err, &|target| {
-                                if target.contains("email") {
-                                    RepoError::EmailTaken
-                                } else {
-                                    conflict(target)
-                                }
-                            })
-                        })?;
+                        .map_err(|err| write_error(err, &user_conflict))?;
                     if done.rows_affected() == 0 {
                         return Err(RepoError::NotFound);
                     }

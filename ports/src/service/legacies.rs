@@ -113,22 +113,28 @@ impl MosaicService {
         }))
     }
 
-    /// Changes name, dates and biography (editors and the creator).
+    /// Changes name, dates and biography (editors and the creator); returns
+    /// the legacy as stored with the caller's role.
     pub async fn update_legacy(
         &self,
         caller: UserId,
         id: LegacyId,
         details: LegacyDetails,
-    ) -> ServiceResult<Legacy> {
+    ) -> ServiceResult<LegacyView> {
         let access = self.access_to_existing(Some(caller), id).await?;
         access
             .check_update_legacy()
             .map_err(|e| ServiceError::from_access(e, Resource::Legacy))?;
-        self.ports
+        let legacy = self
+            .ports
             .legacies
             .update_legacy(id, &details, self.now())
             .await
-            .or_missing(Resource::Legacy)
+            .or_missing(Resource::Legacy)?;
+        Ok(LegacyView {
+            legacy,
+            role: access.role(),
+        })
     }
 
     /// Deletes a legacy with everything in it (the creator only). The media

@@ -125,12 +125,11 @@ impl LegaciesApi {
     ) -> ApiResult<Json<LegacyOut>> {
         let details = body.0.parse()?;
         let id = LegacyId::from_uuid(id.0);
-        let legacy = state
+        let view = state
             .service
             .update_legacy(auth.0.id(), id, details)
             .await?;
-        let role = state.service.get_legacy(Some(auth.0.id()), id).await?.role;
-        Ok(Json(LegacyOut::new(legacy, role)))
+        Ok(Json(view.into()))
     }
 
     /// Delete a legacy

@@ -169,6 +169,22 @@ impl LegacyAccess {
 
     // ----- the legacy itself ---------------------------------------------
 
+    /// Downloading the legacy as an archive: approved members (pending ones
+    /// and outsiders are refused). What the archive holds is decided by the
+    /// same rules as reading: [`Self::read_scope`] for stories,
+    /// [`Self::check_view_history`] for their earlier versions and
+    /// [`Self::media_scope`] for media.
+    pub fn check_export(&self) -> Result<(), AccessError> {
+        self.signed_in()?;
+        if self.is_active_member() {
+            Ok(())
+        } else {
+            Err(AccessError::Forbidden(
+                "only members of this legacy can download it",
+            ))
+        }
+    }
+
     /// Changing name, dates and biography: editors and the creator.
     pub fn check_update_legacy(&self) -> Result<(), AccessError> {
         self.signed_in()?;

@@ -75,6 +75,7 @@
 #![warn(missing_docs)]
 
 mod access;
+mod archive;
 mod ids;
 mod legacy;
 mod media;
@@ -88,6 +89,9 @@ mod validation;
 pub use access::{
     AccessError, CreatorTransfer, JoinError, LegacyAccess, LegacyOwner, MediaScope, ReadScope,
     StoryWriter,
+};
+pub use archive::{
+    AccountMapping, ArchiveContentError, ArchivedMedia, ArchivedPerson, ImportPlan, LegacyArchive,
 };
 pub use ids::{LegacyId, MediaId, RevisionId, SessionId, StoryId, UserId};
 pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, SearchQuery};

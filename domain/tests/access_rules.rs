@@ -471,3 +471,22 @@ proptest! {
         prop_assert!(access.check_update_legacy().is_err());
     }
 }
+
+#[test]
+fn approved_members_export_a_legacy_pending_members_strangers_and_visitors_do_not() {
+    for role in [Role::Member, Role::Editor, Role::Creator] {
+        assert!(as_role(Some(role)).check_export().is_ok());
+    }
+    assert!(matches!(
+        as_role(Some(Role::Pending)).check_export(),
+        Err(AccessError::Forbidden(_))
+    ));
+    assert!(matches!(
+        as_role(None).check_export(),
+        Err(AccessError::Forbidden(_))
+    ));
+    assert_eq!(
+        LegacyAccess::anonymous(legacy()).check_export(),
+        Err(AccessError::Unauthenticated)
+    );
+}

@@ -22,6 +22,7 @@ pub mod health;
 pub mod legacies;
 pub mod media;
 pub mod memberships;
+pub mod rate_limits;
 pub mod seeding;
 pub mod sessions;
 pub mod stories;
@@ -30,7 +31,8 @@ pub mod users;
 use std::future::Future;
 
 use mosaic_ports::{
-    AdminRepo, LegacyRepo, MediaRepo, MembershipRepo, SessionRepo, StoreHealth, StoryRepo, UserRepo,
+    AdminRepo, LegacyRepo, MediaRepo, MembershipRepo, RateLimiter, SessionRepo, StoreHealth,
+    StoryRepo, UserRepo,
 };
 
 /// A store implementing every persistence port: what both adapters are.
@@ -43,6 +45,7 @@ pub trait Store:
     + SessionRepo
     + StoreHealth
     + AdminRepo
+    + RateLimiter
 {
 }
 
@@ -55,6 +58,7 @@ impl<T> Store for T where
         + SessionRepo
         + StoreHealth
         + AdminRepo
+        + RateLimiter
 {
 }
 
@@ -162,6 +166,12 @@ macro_rules! contract_tests {
                 all_legacies_and_sessions_page_newest_first,
                 restored_records_read_back_and_export_in_order,
                 restore_needs_an_empty_store_and_is_all_or_nothing,
+            }
+            rate_limits {
+                quota_allows_its_count_then_refuses_with_a_wait,
+                keys_are_independent,
+                concurrent_requests_allow_exactly_the_quota,
+                allowance_recovers_and_forgetting_changes_nothing,
             }
             sessions {
                 session_reads_back_by_token_hash,

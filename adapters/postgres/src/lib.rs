@@ -24,6 +24,7 @@
 //! migration creates it, which a database owner may do on PostgreSQL 13+.
 
 mod admin_statements;
+mod rate_limit_statements;
 mod statements;
 
 use std::str::FromStr;
@@ -128,4 +129,10 @@ mosaic_sql_common::impl_admin_repository!(
     store = PostgresStore,
     db = Postgres,
     statements = &admin_statements::POSTGRES_ADMIN,
+);
+
+mosaic_sql_common::impl_rate_limiter!(
+    store = PostgresStore,
+    db = Postgres,
+    statements = &rate_limit_statements::POSTGRES_RATE_LIMITS,
 );

@@ -11,6 +11,8 @@
 //!   business errors;
 //! - [`impl_repositories!`]: the body of every repository method, expanded
 //!   into each adapter over its [`Statements`];
+//! - [`impl_rate_limiter!`]: the shared rate limiter on one table, over
+//!   each adapter's [`RateLimitStatements`];
 //! - [`StoreOptions`], [`MigrationMode`], [`StoreError`] and the schema
 //!   version decision both stores make when they connect;
 //! - [`seed()`]: a generated family dataset at scale, written in batches
@@ -21,6 +23,7 @@
 mod admin;
 mod errors;
 mod paging;
+mod rate_limits;
 mod repositories;
 pub mod rows;
 mod schema;
@@ -36,6 +39,7 @@ pub use paging::{
     contains_pattern, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story,
     cursor_of_user, fetch_limit, fold_case, keyset_bound,
 };
+pub use rate_limits::RateLimitStatements;
 pub use rows::{non_negative, stored_size};
 pub use schema::{MigrationMode, StoreError, StoreOptions, latest_known_version, schema_decision};
 pub use seed::{Batch, BulkLoad, SeedPlan, SeedSummary, seed};

@@ -20,6 +20,7 @@
 //! failing on a stale read.
 
 mod admin_statements;
+mod rate_limit_statements;
 mod statements;
 
 use std::path::Path;
@@ -186,4 +187,10 @@ mosaic_sql_common::impl_admin_repository!(
     store = SqliteStore,
     db = Sqlite,
     statements = &admin_statements::SQLITE_ADMIN,
+);
+
+mosaic_sql_common::impl_rate_limiter!(
+    store = SqliteStore,
+    db = Sqlite,
+    statements = &rate_limit_statements::SQLITE_RATE_LIMITS,
 );

@@ -16,10 +16,17 @@ pub fn health() -> Response {
         .body(r#"{"status":"ok"}"#)
 }
 
-/// `GET /ready`: the database answers a query; 503 with the error body
-/// otherwise.
+/// `GET /ready`: the database answers a query and the server is not
+/// draining before shutdown; 503 with the error body otherwise.
 #[handler]
 pub async fn ready(state: Data<&AppState>) -> Response {
+    if state.draining.is_draining() {
+        return json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SHUTTING_DOWN",
+            "the server is shutting down",
+        );
+    }
     match state.readiness.check().await {
         Ok(()) => Response::builder()
             .content_type("application/json")

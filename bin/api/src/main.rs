@@ -3,8 +3,10 @@
 //! Ctrl-C or SIGTERM.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use mosaic_api::Application;
+use mosaic_api::startup::ShutdownSettings;
 use mosaic_api::wiring::{app_state, first_start_sign_in};
 use mosaic_config::{Config, LogFormat, Runtime};
 use tracing_subscriber::EnvFilter;
@@ -44,7 +46,11 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         app_state(&runtime, &config).await?,
         config.web_dir.clone(),
     )
-    .await?;
+    .await?
+    .with_shutdown(ShutdownSettings {
+        drain: Duration::from_secs(u64::from(config.shutdown_drain_seconds)),
+        grace: Duration::from_secs(u64::from(config.shutdown_grace_seconds)),
+    });
     tracing::info!(address = %app.address(), public_url = %config.public_url, "listening");
     app.run_until_stopped().await?;
     runtime.database.close().await;

@@ -1,18 +1,14 @@
-//! Per-user and per-address rate limits (the seed's 10 stories a minute per
-//! person, and a cap on sign-in attempts per IP).
-//!
-//! The limits live in this process. With N replicas behind a load balancer
-//! the effective limit is up to N times higher; that is acceptable for abuse
-//! protection, and a shared store can replace this type later without
-//! touching the handlers.
+//! Per-person and per-address rate limits (the seed's 10 stories a minute
+//! per person, and a cap on sign-in attempts per IP), kept in the database
+//! through the [`RateLimiter`] port so that N replicas behind a load
+//! balancer enforce one limit, not N.
 
-use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use mosaic_domain::UserId;
+use mosaic_ports::{RateLimiter, RateQuota};
 
 /// How many requests per minute each limit allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,64 +28,62 @@ impl Default for RateLimitSettings {
     }
 }
 
-/// The limiters of one server process.
-#[derive(Debug)]
+/// The server's limits over the shared limiter.
+#[derive(Clone)]
 pub struct RateLimits {
-    stories: DefaultKeyedRateLimiter<UserId>,
-    sign_ins: DefaultKeyedRateLimiter<IpAddr>,
+    limiter: Arc<dyn RateLimiter>,
+    settings: RateLimitSettings,
+}
+
+impl std::fmt::Debug for RateLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimits")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RateLimits {
-    /// Limiters with the given quotas.
-    pub fn new(settings: RateLimitSettings) -> Self {
-        Self {
-            stories: RateLimiter::keyed(Quota::per_minute(settings.stories_per_minute)),
-            sign_ins: RateLimiter::keyed(Quota::per_minute(settings.sign_ins_per_minute)),
-        }
+    /// Limits with the given quotas, kept by `limiter`.
+    pub fn new(limiter: Arc<dyn RateLimiter>, settings: RateLimitSettings) -> Self {
+        Self { limiter, settings }
     }
 
     /// `Err(seconds to wait)` when the user wrote too many stories lately.
-    pub fn check_story_creation(&self, user: UserId) -> Result<(), u64> {
-        check(&self.stories, &user)
+    pub async fn check_story_creation(&self, user: UserId) -> Result<(), u64> {
+        let key = format!("story:{}", user.as_uuid());
+        self.check(&key, self.settings.stories_per_minute).await
     }
 
     /// `Err(seconds to wait)` when the address tried to sign in too often.
-    pub fn check_sign_in(&self, address: IpAddr) -> Result<(), u64> {
-        check(&self.sign_ins, &address)
+    pub async fn check_sign_in(&self, address: IpAddr) -> Result<(), u64> {
+        let key = format!("sign-in:{address}");
+        self.check(&key, self.settings.sign_ins_per_minute).await
     }
 
-    /// Forgets keys whose limits have fully recovered, so memory stays
-    /// bounded; called periodically.
-    pub fn forget_idle_keys(&self) {
-        self.stories.retain_recent();
-        self.sign_ins.retain_recent();
-    }
-}
-
-fn check<K: Hash + Eq + Clone>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<(), u64> {
-    limiter.check_key(key).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use uuid::Uuid;
-
-    #[test]
-    fn the_eleventh_story_in_a_minute_waits() {
-        let limits = RateLimits::new(RateLimitSettings::default());
-        let user = UserId::from_uuid(Uuid::from_u128(1));
-        for _ in 0..10 {
-            assert_eq!(limits.check_story_creation(user), Ok(()));
+    /// Forgets keys whose limits have fully recovered, so the table stays
+    /// small; called periodically. Safe on any number of replicas at once.
+    pub async fn forget_idle_keys(&self) {
+        match self.limiter.forget_recovered().await {
+            Ok(count) => tracing::debug!(count, "forgot recovered rate-limit keys"),
+            Err(err) => tracing::warn!(error = %err, "cannot forget recovered rate-limit keys"),
         }
-        let wait = limits.check_story_creation(user).unwrap_err();
-        assert!((1..=60).contains(&wait), "{wait}");
-        assert_eq!(
-            limits.check_story_creation(UserId::from_uuid(Uuid::from_u128(2))),
-            Ok(())
-        );
+    }
+
+    /// The limiter guards requests that need the database anyway: when it
+    /// cannot answer, the request goes ahead and meets the same outage (a
+    /// clear 503) in its own query, rather than failing here on a guess.
+    async fn check(&self, key: &str, per_minute: NonZeroU32) -> Result<(), u64> {
+        match self
+            .limiter
+            .acquire(key, RateQuota::per_minute(per_minute))
+            .await
+        {
+            Ok(decision) => decision.retry_after_secs().map_or(Ok(()), Err),
+            Err(err) => {
+                tracing::warn!(error = %err, "rate limiter unavailable; request let through");
+                Ok(())
+            }
+        }
     }
 }

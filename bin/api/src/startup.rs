@@ -25,8 +25,24 @@ use crate::state::AppState;
 /// 4-byte characters, with room to spare).
 pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
 
-/// How long in-flight requests may take to finish at shutdown.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+/// How the server stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutdownSettings {
+    /// After SIGTERM: how long to keep serving with `/ready` at 503 before
+    /// new connections are refused.
+    pub drain: Duration,
+    /// Then: how long in-flight requests may take to finish.
+    pub grace: Duration,
+}
+
+impl Default for ShutdownSettings {
+    fn default() -> Self {
+        Self {
+            drain: Duration::ZERO,
+            grace: Duration::from_secs(20),
+        }
+    }
+}
 
 /// The OpenAPI document as served at `/openapi.json`.
 pub fn openapi_json() -> String {
@@ -102,6 +118,7 @@ pub struct Application {
     address: SocketAddr,
     state: AppState,
     web_dir: Option<PathBuf>,
+    shutdown: ShutdownSettings,
 }
 
 impl std::fmt::Debug for Application {
@@ -132,7 +149,15 @@ impl Application {
             address,
             state,
             web_dir,
+            shutdown: ShutdownSettings::default(),
         })
+    }
+
+    /// Sets how the server stops (default: no drain, 20 s grace).
+    #[must_use]
+    pub fn with_shutdown(mut self, shutdown: ShutdownSettings) -> Self {
+        self.shutdown = shutdown;
+        self
     }
 
     /// The bound address.
@@ -145,35 +170,64 @@ impl Application {
         self.address.port()
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests
-    /// finish (up to 20 s) before returning.
+    /// Serves until `shutdown` completes, then refuses new connections and
+    /// lets in-flight requests finish (up to the grace period) before
+    /// returning.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let limits = Arc::clone(&self.state.limits);
+        let limits = self.state.limits.clone();
         let janitor = tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                limits.forget_idle_keys();
+                limits.forget_idle_keys().await;
             }
         });
         let app = routes(self.state, self.web_dir);
         let result = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(app, shutdown, Some(SHUTDOWN_GRACE))
+            .run_with_graceful_shutdown(app, shutdown, Some(self.shutdown.grace))
             .await;
         janitor.abort();
         result
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// Serves until Ctrl-C or SIGTERM. After SIGTERM (what orchestrators
+    /// send) the server first drains: `/ready` answers 503 while requests
+    /// are still served, for the drain period or until a second signal.
+    /// Ctrl-C stops at once.
     pub async fn run_until_stopped(self) -> io::Result<()> {
-        self.run_until(shutdown_signal()).await
+        let draining = self.state.draining.clone();
+        let drain = self.shutdown.drain;
+        self.run_until(async move {
+            if shutdown_signal().await == Signal::Terminate && !drain.is_zero() {
+                draining.begin();
+                tracing::info!(
+                    seconds = drain.as_secs_f64(),
+                    "draining: /ready answers 503, requests are still served"
+                );
+                tokio::select! {
+                    () = tokio::time::sleep(drain) => {},
+                    _ = shutdown_signal() => {},
+                }
+            }
+            tracing::info!("shutting down: finishing in-flight requests");
+        })
+        .await
     }
 }
 
-async fn shutdown_signal() {
+/// Which signal asked the server to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    /// Ctrl-C (SIGINT): someone at a terminal.
+    Interrupt,
+    /// SIGTERM: an orchestrator or service manager.
+    Terminate,
+}
+
+async fn shutdown_signal() -> Signal {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
@@ -191,8 +245,7 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        () = ctrl_c => Signal::Interrupt,
+        () = terminate => Signal::Terminate,
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

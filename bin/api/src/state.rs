@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use mosaic_ports::{MosaicService, SignUpPolicy};
@@ -21,6 +22,24 @@ pub trait Readiness: Send + Sync {
     }
 }
 
+/// Whether the server is draining before it stops: `/ready` then answers
+/// 503 so that load balancers send no new traffic, while every request is
+/// still served. Clones share one flag.
+#[derive(Debug, Clone, Default)]
+pub struct Draining(Arc<AtomicBool>);
+
+impl Draining {
+    /// From now on `/ready` answers 503.
+    pub fn begin(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`Draining::begin`] was called.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// Shared state of the server, attached to every request.
 #[derive(Clone)]
 pub struct AppState {
@@ -28,8 +47,10 @@ pub struct AppState {
     pub service: MosaicService,
     /// The readiness probe.
     pub readiness: Arc<dyn Readiness>,
-    /// Rate limiters.
-    pub limits: Arc<RateLimits>,
+    /// Set when the server begins to drain before shutdown.
+    pub draining: Draining,
+    /// Rate limits (shared through the database).
+    pub limits: RateLimits,
     /// Request counters.
     pub metrics: Arc<Metrics>,
     /// The local media store whose signed URLs this server answers

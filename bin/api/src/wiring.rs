@@ -14,7 +14,7 @@ use thiserror::Error;
 use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::sign_in::{LoginCookieSigner, SignInProvider};
-use crate::state::{AppState, Readiness};
+use crate::state::{AppState, Draining, Readiness};
 
 /// Readiness over the configured database.
 #[derive(Debug)]
@@ -93,10 +93,14 @@ pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, W
     Ok(AppState {
         service: runtime.service.clone(),
         readiness: Arc::new(DatabaseReadiness(runtime.database.clone())),
-        limits: Arc::new(RateLimits::new(RateLimitSettings {
-            stories_per_minute: per_minute(config.stories_per_minute),
-            sign_ins_per_minute: per_minute(config.sign_ins_per_minute),
-        })),
+        draining: Draining::default(),
+        limits: RateLimits::new(
+            runtime.database.rate_limiter(),
+            RateLimitSettings {
+                stories_per_minute: per_minute(config.stories_per_minute),
+                sign_ins_per_minute: per_minute(config.sign_ins_per_minute),
+            },
+        ),
         metrics: Arc::new(Metrics::default()),
         local_media: runtime.media.as_local().cloned(),
         secure_cookies: config.is_https(),
@@ -116,19 +120,19 @@ pub use mosaic_config::sign_in_url;
 
 /// On a database with no accounts, creates the first (administrator)
 /// account and returns a one-time sign-in URL for it, so the embedded
-/// default needs no identity provider. Returns `None` once anyone exists.
+/// default needs no identity provider. Returns `None` once anyone exists —
+/// also to every replica but one when several start at once on an empty
+/// database (one prints the link; `mosaic-admin login-link` makes another).
 pub async fn first_start_sign_in(
     runtime: &Runtime,
     config: &Config,
 ) -> ServiceResult<Option<String>> {
     let service = &runtime.service;
-    if service.count_users().await? > 0 {
-        return Ok(None);
-    }
     let email = Email::new(&config.first_admin_email)?;
     let name = PersonName::new("Administrator")?;
-    let admin = service.create_user(email, name).await?;
-    service.set_user_admin(admin.id, true).await?;
+    let Some(admin) = service.create_first_admin(email, name).await? else {
+        return Ok(None);
+    };
     let token = service.create_sign_in_link(admin.id).await?;
     Ok(Some(sign_in_url(config, &token)))
 }

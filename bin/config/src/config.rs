@@ -140,6 +140,14 @@ pub struct Config {
     /// Sign-in attempts per minute from one address
     /// (`MOSAIC_SIGN_INS_PER_MINUTE`, default 20).
     pub sign_ins_per_minute: u32,
+    /// After SIGTERM, how long the server keeps serving with `/ready`
+    /// answering 503, so a load balancer moves traffic away before
+    /// connections close (`MOSAIC_SHUTDOWN_DRAIN_SECONDS`, default 5; 0
+    /// skips it; Ctrl-C never drains).
+    pub shutdown_drain_seconds: u32,
+    /// Then how long in-flight requests may take to finish
+    /// (`MOSAIC_SHUTDOWN_GRACE_SECONDS`, default 20).
+    pub shutdown_grace_seconds: u32,
     /// Log format (`MOSAIC_LOG_FORMAT`: `json` or `text`, default `json`).
     pub log_format: LogFormat,
     /// Address of the first account, created on first start
@@ -196,6 +204,8 @@ impl Config {
         let upload_url_seconds = parse_count(&settings, "MOSAIC_UPLOAD_URL_SECONDS", 900)?;
         let stories_per_minute = parse_count(&settings, "MOSAIC_STORIES_PER_MINUTE", 10)?;
         let sign_ins_per_minute = parse_count(&settings, "MOSAIC_SIGN_INS_PER_MINUTE", 20)?;
+        let shutdown_drain_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_DRAIN_SECONDS", 5)?;
+        let shutdown_grace_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_GRACE_SECONDS", 20)?;
         let log_format = match settings.get("MOSAIC_LOG_FORMAT").as_deref() {
             None | Some("json") => LogFormat::Json,
             Some("text") => LogFormat::Text,
@@ -215,6 +225,8 @@ impl Config {
             upload_url_seconds,
             stories_per_minute,
             sign_ins_per_minute,
+            shutdown_drain_seconds,
+            shutdown_grace_seconds,
             log_format,
             first_admin_email,
             settings,
@@ -242,6 +254,15 @@ fn parse_count(settings: &Settings, name: &str, default: u32) -> Result<u32, Con
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| invalid(name, "must be a whole number above 0")),
+    }
+}
+
+fn parse_number(settings: &Settings, name: &str, default: u32) -> Result<u32, ConfigError> {
+    match settings.get(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| invalid(name, "must be a whole number (0 or more)")),
     }
 }
 
@@ -303,5 +324,25 @@ mod tests {
         let err = config(&[("MOSAIC_MIGRATE", "perhaps")]).unwrap_err();
         assert!(err.to_string().contains("MOSAIC_MIGRATE"));
         assert!(config(&[("MOSAIC_PUBLIC_URL", "family.example")]).is_err());
+        let err = config(&[("MOSAIC_SHUTDOWN_DRAIN_SECONDS", "-1")]).unwrap_err();
+        assert!(err.to_string().contains("MOSAIC_SHUTDOWN_DRAIN_SECONDS"));
+    }
+
+    #[test]
+    fn shutdown_drain_and_grace_are_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (c.shutdown_drain_seconds, c.shutdown_grace_seconds),
+            (5, 20)
+        );
+        let c = config(&[
+            ("MOSAIC_SHUTDOWN_DRAIN_SECONDS", "0"),
+            ("MOSAIC_SHUTDOWN_GRACE_SECONDS", "45"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.shutdown_drain_seconds, c.shutdown_grace_seconds),
+            (0, 45)
+        );
     }
 }

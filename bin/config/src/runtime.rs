@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use mosaic_images::{ImageThumbnailer, ThumbnailSettings};
 use mosaic_ports::{
-    MosaicService, ObjectStorage, Ports, RandomIds, RepoError, ServiceSettings, StoreHealth,
-    SystemClock,
+    MosaicService, ObjectStorage, Ports, RandomIds, RateLimiter, RepoError, ServiceSettings,
+    StoreHealth, SystemClock,
 };
 use mosaic_postgres::PostgresStore;
 use mosaic_s3::{MediaStore, StorageConfig};
@@ -82,6 +82,15 @@ impl Database {
                 Arc::new(SystemClock),
                 Arc::new(RandomIds),
             ),
+        }
+    }
+
+    /// The rate limiter kept in this database (shared by every process
+    /// using it).
+    pub fn rate_limiter(&self) -> Arc<dyn RateLimiter> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
         }
     }
 

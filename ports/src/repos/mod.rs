@@ -7,6 +7,7 @@ mod health;
 mod legacies;
 mod media;
 mod memberships;
+mod rate_limits;
 mod sessions;
 mod stories;
 mod users;
@@ -19,6 +20,7 @@ pub use health::StoreHealth;
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
 pub use memberships::{MemberEntry, MembershipRepo};
+pub use rate_limits::{RateDecision, RateLimiter, RateQuota};
 pub use sessions::{SessionRepo, SignInLink};
 pub use stories::{StoryRepo, StoryView};
 pub use users::UserRepo;
@@ -33,6 +35,8 @@ pub use legacies::MockLegacyRepo;
 pub use media::MockMediaRepo;
 #[cfg(feature = "mock")]
 pub use memberships::MockMembershipRepo;
+#[cfg(feature = "mock")]
+pub use rate_limits::MockRateLimiter;
 #[cfg(feature = "mock")]
 pub use sessions::MockSessionRepo;
 #[cfg(feature = "mock")]

@@ -1,6 +1,7 @@
 use mosaic_domain::{Email, Page, PageRequest, PersonName, User, UserId};
 
 use super::{MosaicService, Resource, ServiceResult};
+use crate::RepoError;
 use crate::service::error::RepoResultExt;
 
 impl MosaicService {
@@ -23,6 +24,37 @@ impl MosaicService {
             .await
             .or_missing(Resource::User)?;
         Ok(user)
+    }
+
+    /// On a store with no accounts, creates the first one, an
+    /// administrator, and returns it; `None` once anyone exists. Safe when
+    /// several processes start at once on one empty database (replicas):
+    /// exactly one creates the account, the others get `None`.
+    pub async fn create_first_admin(
+        &self,
+        email: Email,
+        name: PersonName,
+    ) -> ServiceResult<Option<User>> {
+        if self.count_users().await? > 0 {
+            return Ok(None);
+        }
+        let now = self.now();
+        let admin = User {
+            id: UserId::from_uuid(self.ports.ids.new_id()),
+            email,
+            name,
+            avatar_url: None,
+            is_admin: true,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.ports.users.create_user(&admin).await {
+            Ok(()) => Ok(Some(admin)),
+            // Another process created the same first account in between.
+            Err(RepoError::EmailTaken) => Ok(None),
+            Err(other) => Err(other).or_missing(Resource::User),
+        }
     }
 
     /// The caller's own account.

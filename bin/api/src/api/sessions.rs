@@ -93,6 +93,7 @@ impl SessionsApi {
             state
                 .limits
                 .check_sign_in(address)
+                .await
                 .map_err(ApiError::too_many_requests)?;
         }
         let started = state

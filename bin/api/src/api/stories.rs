@@ -37,6 +37,7 @@ impl StoriesApi {
         state
             .limits
             .check_story_creation(auth.0.id())
+            .await
             .map_err(ApiError::too_many_requests)?;
         let (legacy, draft) = body.0.parse()?;
         let story = state

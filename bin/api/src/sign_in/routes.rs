@@ -30,11 +30,12 @@ fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-fn check_rate_limit(req: &Request, state: &AppState) -> Result<(), SignInFailure> {
+async fn check_rate_limit(req: &Request, state: &AppState) -> Result<(), SignInFailure> {
     match req.remote_addr().as_socket_addr().map(|a| a.ip()) {
         Some(address) => state
             .limits
             .check_sign_in(address)
+            .await
             .map_err(|retry_after_secs| SignInFailure::RateLimited { retry_after_secs }),
         None => Ok(()),
     }
@@ -65,7 +66,7 @@ pub async fn login(req: &Request, state: Data<&AppState>) -> Response {
 }
 
 async fn start_login(req: &Request, state: &AppState) -> Result<Response, SignInFailure> {
-    check_rate_limit(req, state)?;
+    check_rate_limit(req, state).await?;
     let provider = state
         .sign_in_provider
         .as_ref()
@@ -114,7 +115,7 @@ pub async fn callback(req: &Request, state: Data<&AppState>) -> Response {
 
 /// The session's `Set-Cookie` value on success.
 async fn finish_login(req: &Request, state: &AppState) -> Result<String, SignInFailure> {
-    check_rate_limit(req, state)?;
+    check_rate_limit(req, state).await?;
     let provider = state
         .sign_in_provider
         .as_ref()

@@ -24,7 +24,7 @@ RUN npm run build
 
 # --- Rust: a recipe of the dependencies ---------------------------------------
 FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS chef
-RUN cargo install cargo-chef --version 0.1.73 --locked
+RUN cargo install cargo-chef --version 0.1.78 --locked
 WORKDIR /src
 
 FROM chef AS planner

@@ -103,10 +103,7 @@ impl LegacyAccess {
     /// The visibility rule as a filter a list query can apply before paging.
     /// For every story, `read_scope().admits(..)` equals [`Self::can_read`].
     pub fn read_scope(&self) -> ReadScope {
-        ReadScope {
-            private: self.is_active_member(),
-            personal_of: self.viewer,
-        }
+        ReadScope::of(self.viewer, self.is_active_member())
     }
 
     /// Reading one story; a story the caller may not read is hidden.
@@ -303,6 +300,16 @@ pub struct ReadScope {
 }
 
 impl ReadScope {
+    /// The filter of a reader (`None`: not signed in) who is, or is not, an
+    /// approved member of the legacy. [`LegacyAccess::read_scope`] and the
+    /// search scopes build it here, so the rule is written once.
+    pub(crate) fn of(viewer: Option<UserId>, active_member: bool) -> Self {
+        Self {
+            private: active_member,
+            personal_of: viewer,
+        }
+    }
+
     /// Only public stories: what an anonymous visitor sees.
     pub fn public_only() -> Self {
         Self {

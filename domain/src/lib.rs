@@ -81,6 +81,7 @@ mod legacy;
 mod media;
 mod membership;
 mod page;
+mod search;
 mod session;
 mod story;
 mod user;
@@ -98,6 +99,9 @@ pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, Search
 pub use media::{FileName, MediaRecord, MediaType, UploadRequest};
 pub use membership::{Membership, MembershipError, Role, UnknownRole};
 pub use page::{Cursor, Page, PageRequest};
+pub use search::{
+    Highlight, SearchCursor, SearchPageRequest, SearchScope, SearchTerm, Snippet, StoryQuery,
+};
 pub use session::{SESSION_LIFETIME, Session, TokenHash};
 pub use story::{
     RESTORE_WINDOW, Story, StoryContent, StoryDraft, StoryRevision, StoryTitle, UnknownVisibility,

@@ -41,6 +41,16 @@ pub enum ValidationError {
         /// The largest page size allowed.
         max: u32,
     },
+    /// A search with nothing to look for: no word, only punctuation, emoji
+    /// or exclusions.
+    #[error("the search has nothing to look for; type at least one word")]
+    NothingToSearch,
+    /// A search with more words than allowed.
+    #[error("a search may have at most {max} words")]
+    TooManySearchWords {
+        /// The most words allowed.
+        max: usize,
+    },
     /// An upload the media rules refuse (type, size or file name).
     #[error("{0}")]
     Upload(String),

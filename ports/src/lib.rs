@@ -38,6 +38,7 @@
 //!     memberships: Arc::new(memberships),
 //!     stories: Arc::new(stories),
 //!     media: Arc::new(MockMediaRepo::new()),
+//!     search: Arc::new(MockStorySearch::new()),
 //!     sessions: Arc::new(MockSessionRepo::new()),
 //!     storage: Arc::new(MockObjectStorage::new()),
 //!     clock: Arc::new(SystemClock),

@@ -63,6 +63,7 @@ impl Mocks {
             memberships: Arc::new(self.memberships),
             stories: Arc::new(MockStoryRepo::new()),
             media: Arc::new(MockMediaRepo::new()),
+            search: Arc::new(MockStorySearch::new()),
             sessions: Arc::new(self.sessions),
             storage: Arc::new(self.storage),
             clock: Arc::new(clock),

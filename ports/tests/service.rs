@@ -97,6 +97,7 @@ struct Mocks {
     memberships: MockMembershipRepo,
     stories: MockStoryRepo,
     media: MockMediaRepo,
+    search: MockStorySearch,
     sessions: MockSessionRepo,
     storage: MockObjectStorage,
     /// `None`: no thumbnails ([`NoThumbnails`]).
@@ -111,6 +112,7 @@ impl Mocks {
             memberships: MockMembershipRepo::new(),
             stories: MockStoryRepo::new(),
             media: MockMediaRepo::new(),
+            search: MockStorySearch::new(),
             sessions: MockSessionRepo::new(),
             storage: MockObjectStorage::new(),
             thumbnails: None,
@@ -165,6 +167,7 @@ impl Mocks {
                 memberships: Arc::new(self.memberships),
                 stories: Arc::new(self.stories),
                 media: Arc::new(self.media),
+                search: Arc::new(self.search),
                 sessions: Arc::new(self.sessions),
                 storage: Arc::new(self.storage),
                 clock: Arc::new(clock),
@@ -1329,4 +1332,125 @@ async fn a_signed_in_search_without_hits_asks_for_no_roles() {
         .await
         .unwrap();
     assert!(found.items.is_empty());
+}
+
+// ----- story search ---------------------------------------------------------
+
+fn rose() -> StoryQuery {
+    StoryQuery::parse("rose").unwrap()
+}
+
+#[tokio::test]
+async fn a_search_in_one_legacy_uses_the_callers_read_scope_there() {
+    let mut mocks = Mocks::new()
+        .with_legacy()
+        .with_role(bob(), Some(Role::Pending));
+    mocks
+        .search
+        .expect_search_stories()
+        .withf(|_, scope, _, _| {
+            *scope
+                == SearchScope::Legacy {
+                    legacy: legacy_id(),
+                    read: LegacyAccess::user(legacy_id(), bob(), Some(Role::Pending)).read_scope(),
+                }
+        })
+        .times(1)
+        .returning(|_, _, _, _| Ok(SearchResults::default()));
+    mocks
+        .service()
+        .search_stories(
+            Some(bob()),
+            Some(legacy_id()),
+            &rose(),
+            &SearchFilters::default(),
+            SearchPageRequest::first(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_visitor_searches_one_legacy_with_the_public_scope() {
+    let mut mocks = Mocks::new().with_legacy();
+    mocks
+        .search
+        .expect_search_stories()
+        .withf(|_, scope, _, _| {
+            *scope
+                == SearchScope::Legacy {
+                    legacy: legacy_id(),
+                    read: ReadScope::public_only(),
+                }
+        })
+        .times(1)
+        .returning(|_, _, _, _| Ok(SearchResults::default()));
+    mocks
+        .service()
+        .search_stories(
+            None,
+            Some(legacy_id()),
+            &rose(),
+            &SearchFilters::default(),
+            SearchPageRequest::first(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_search_across_legacies_needs_a_signed_in_caller() {
+    let service = Mocks::new().service();
+    assert!(matches!(
+        service
+            .search_stories(
+                None,
+                None,
+                &rose(),
+                &SearchFilters::default(),
+                SearchPageRequest::first()
+            )
+            .await,
+        Err(ServiceError::Unauthenticated)
+    ));
+    let mut mocks = Mocks::new();
+    mocks
+        .search
+        .expect_search_stories()
+        .withf(|_, scope, _, _| *scope == SearchScope::my_legacies(bob()))
+        .times(1)
+        .returning(|_, _, _, _| Ok(SearchResults::default()));
+    mocks
+        .service()
+        .search_stories(
+            Some(bob()),
+            None,
+            &rose(),
+            &SearchFilters::default(),
+            SearchPageRequest::first(),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn searching_an_unknown_legacy_is_not_found() {
+    let mut mocks = Mocks::new();
+    mocks
+        .legacies
+        .expect_get_legacy()
+        .returning(|_| Err(RepoError::NotFound));
+    assert!(matches!(
+        mocks
+            .service()
+            .search_stories(
+                Some(bob()),
+                Some(legacy_id()),
+                &rose(),
+                &SearchFilters::default(),
+                SearchPageRequest::first()
+            )
+            .await,
+        Err(ServiceError::NotFound(Resource::Legacy))
+    ));
 }

@@ -102,6 +102,7 @@ impl Mocks {
                 memberships: Arc::new(MockMembershipRepo::new()),
                 stories: Arc::new(MockStoryRepo::new()),
                 media: Arc::new(MockMediaRepo::new()),
+                search: Arc::new(MockStorySearch::new()),
                 sessions: Arc::new(self.sessions),
                 storage: Arc::new(MockObjectStorage::new()),
                 clock: Arc::new(clock),

@@ -8,6 +8,7 @@ mod legacies;
 mod media;
 mod memberships;
 mod rate_limits;
+mod search;
 mod sessions;
 mod stories;
 mod users;
@@ -21,6 +22,7 @@ pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
 pub use memberships::{MemberEntry, MembershipRepo};
 pub use rate_limits::{RateDecision, RateLimiter, RateQuota};
+pub use search::{SearchFilters, SearchResults, StoryHit, StorySearch};
 pub use sessions::{SessionRepo, SignInLink};
 pub use stories::{StoryRepo, StoryView};
 pub use users::UserRepo;
@@ -37,6 +39,7 @@ pub use media::MockMediaRepo;
 pub use memberships::MockMembershipRepo;
 #[cfg(feature = "mock")]
 pub use rate_limits::MockRateLimiter;
+pub use search::MockStorySearch;
 #[cfg(feature = "mock")]
 pub use sessions::MockSessionRepo;
 #[cfg(feature = "mock")]

@@ -13,6 +13,7 @@ mod identity;
 mod legacies;
 pub(crate) mod media;
 mod members;
+mod search;
 mod sessions;
 mod stories;
 mod users;
@@ -24,7 +25,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::{
     Clock, IdGenerator, LegacyRepo, MediaRepo, MembershipRepo, ObjectStorage, SessionRepo,
-    StoryRepo, ThumbnailMaker, UserRepo,
+    StoryRepo, StorySearch, ThumbnailMaker, UserRepo,
 };
 
 pub use admin::{AdminService, LegacyOverview};
@@ -51,6 +52,8 @@ pub struct Ports {
     pub stories: Arc<dyn StoryRepo>,
     /// Media records.
     pub media: Arc<dyn MediaRepo>,
+    /// Full-text search over stories.
+    pub search: Arc<dyn StorySearch>,
     /// Sessions and sign-in links.
     pub sessions: Arc<dyn SessionRepo>,
     /// Media bytes.
@@ -77,7 +80,14 @@ impl Ports {
         ids: Arc<dyn IdGenerator>,
     ) -> Self
     where
-        S: UserRepo + LegacyRepo + MembershipRepo + StoryRepo + MediaRepo + SessionRepo + 'static,
+        S: UserRepo
+            + LegacyRepo
+            + MembershipRepo
+            + StoryRepo
+            + MediaRepo
+            + SessionRepo
+            + StorySearch
+            + 'static,
     {
         Self {
             users: store.clone(),
@@ -85,6 +95,7 @@ impl Ports {
             memberships: store.clone(),
             stories: store.clone(),
             media: store.clone(),
+            search: store.clone(),
             sessions: store,
             storage,
             clock,

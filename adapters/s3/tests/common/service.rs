@@ -11,8 +11,8 @@ use mosaic_domain::{
 };
 use mosaic_ports::{
     MockLegacyRepo, MockMediaRepo, MockMembershipRepo, MockSessionRepo, MockStoryRepo,
-    MockUserRepo, MosaicService, ObjectStorage, Ports, RandomIds, RepoError, ServiceError,
-    ServiceSettings, SystemClock,
+    MockStorySearch, MockUserRepo, MosaicService, ObjectStorage, Ports, RandomIds, RepoError,
+    ServiceError, ServiceSettings, SystemClock,
 };
 use uuid::Uuid;
 
@@ -70,6 +70,7 @@ fn service(storage: Arc<dyn ObjectStorage>, uploader: UserId) -> MosaicService {
             memberships: Arc::new(memberships),
             stories: Arc::new(MockStoryRepo::new()),
             media: Arc::new(media),
+            search: Arc::new(MockStorySearch::new()),
             sessions: Arc::new(MockSessionRepo::new()),
             storage,
             clock: Arc::new(SystemClock),

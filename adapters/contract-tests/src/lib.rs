@@ -23,6 +23,7 @@ pub mod legacies;
 pub mod media;
 pub mod memberships;
 pub mod rate_limits;
+pub mod search;
 pub mod seeding;
 pub mod sessions;
 pub mod stories;
@@ -32,7 +33,7 @@ use std::future::Future;
 
 use mosaic_ports::{
     AdminRepo, LegacyRepo, MediaRepo, MembershipRepo, RateLimiter, SessionRepo, StoreHealth,
-    StoryRepo, UserRepo,
+    StoryRepo, StorySearch, UserRepo,
 };
 
 /// A store implementing every persistence port: what both adapters are.
@@ -46,6 +47,7 @@ pub trait Store:
     + StoreHealth
     + AdminRepo
     + RateLimiter
+    + StorySearch
 {
 }
 
@@ -59,6 +61,7 @@ impl<T> Store for T where
         + StoreHealth
         + AdminRepo
         + RateLimiter
+        + StorySearch
 {
 }
 
@@ -149,6 +152,22 @@ macro_rules! contract_tests {
                 restoring_a_revision_keeps_the_replaced_version,
                 concurrent_updates_both_leave_a_revision,
                 purge_removes_only_stories_deleted_before,
+            }
+            search {
+                title_match_ranks_above_content_match,
+                stemming_finds_other_forms_of_a_word,
+                accents_are_ignored_and_kept_in_snippets,
+                phrases_need_adjacent_words_in_order,
+                exclusion_or_and_prefix,
+                pages_cover_every_hit_once,
+                deleted_stories_are_not_found,
+                edits_and_visibility_changes_take_effect_at_once,
+                deleted_legacy_leaves_nothing_findable,
+                unicode_and_emoji,
+                injection_looking_input_is_just_words,
+                very_long_queries_run,
+                filters_narrow_the_hits,
+                authorization_matrix,
             }
             media {
                 created_media_reads_back_equal,

@@ -46,6 +46,38 @@ macro_rules! session_columns {
     };
 }
 
+/// The two search statements differ only in their scope condition (`$2`,
+/// `$3`, `$4`). The inner query ranks and pages every readable match using
+/// the GIN index on `search_vector`; only the page's rows are then joined
+/// and get a headline (the costly part), in rank order.
+macro_rules! search_stories {
+    ($scope:literal) => {
+        concat!(
+            "SELECT s.id, s.title, s.legacy_id, l.name AS legacy_name, s.author_id, \
+             u.name AS author_name, s.visibility, s.created_at, s.updated_at, \
+             ts_headline('mosaic_search', s.content, q.query, \
+               'StartSel=' || chr(1) || ', StopSel=' || chr(2) || \
+               ', MaxFragments=2, MaxWords=18, MinWords=8, FragmentDelimiter=\" … \"') \
+               AS snippet, page.rank \
+             FROM (SELECT s.id, ts_rank_cd(s.search_vector, q.query)::float8 AS rank \
+                   FROM stories s, to_tsquery('mosaic_search', $1) AS q(query) \
+                   WHERE s.search_vector @@ q.query AND s.deleted_at IS NULL AND ",
+            $scope,
+            " AND ($5::uuid IS NULL OR s.author_id = $5) \
+               AND ($6::text IS NULL OR s.visibility = $6) \
+               AND ($7::timestamptz IS NULL OR s.created_at >= $7) \
+               AND ($8::timestamptz IS NULL OR s.created_at < $8) \
+               AND (ts_rank_cd(s.search_vector, q.query)::float8, s.id) < ($9, $10) \
+                   ORDER BY rank DESC, s.id DESC LIMIT $11) AS page \
+             JOIN stories s ON s.id = page.id \
+             JOIN legacies l ON l.id = s.legacy_id \
+             JOIN users u ON u.id = s.author_id, \
+             to_tsquery('mosaic_search', $1) AS q(query) \
+             ORDER BY page.rank DESC, page.id DESC"
+        )
+    };
+}
+
 /// Every statement the repositories run, for Postgres.
 pub(crate) const POSTGRES: Statements = Statements {
     ping: "SELECT 1",
@@ -175,6 +207,21 @@ pub(crate) const POSTGRES: Statements = Statements {
         " FROM story_revisions WHERE story_id = $1 AND id = $2"
     ),
     purge_deleted_stories: "DELETE FROM stories WHERE deleted_at < $1",
+
+    render_search: crate::search::render_tsquery,
+    search_in_legacy: search_stories!(
+        "s.legacy_id = $2 \
+         AND (s.visibility = 'public' OR ($3 AND s.visibility = 'private') \
+              OR (s.visibility = 'personal' AND s.author_id = $4))"
+    ),
+    // Approved members: every role but 'pending' (`Role::is_active`).
+    search_in_my_legacies: search_stories!(
+        "((s.legacy_id IN (SELECT legacy_id FROM legacy_members \
+                           WHERE user_id = $2 AND role <> 'pending') \
+           AND (s.visibility = 'public' OR ($3 AND s.visibility = 'private') \
+                OR (s.visibility = 'personal' AND s.author_id = $4))) \
+          OR (s.visibility = 'personal' AND s.author_id = $2))"
+    ),
 
     insert_media: concat!(
         "INSERT INTO media (",

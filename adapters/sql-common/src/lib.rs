@@ -37,7 +37,7 @@ pub use errors::{
 };
 pub use paging::{
     contains_pattern, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story,
-    cursor_of_user, fetch_limit, fold_case, keyset_bound,
+    cursor_of_user, fetch_limit, fold_case, keyset_bound, search_bound,
 };
 pub use rate_limits::RateLimitStatements;
 pub use rows::{non_negative, stored_size};

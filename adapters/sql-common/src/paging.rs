@@ -1,6 +1,8 @@
 //! Keyset pagination and search patterns, the same for both dialects.
 
-use mosaic_domain::{Cursor, Legacy, MediaRecord, PageRequest, SearchQuery, Story, User};
+use mosaic_domain::{
+    Cursor, Legacy, MediaRecord, PageRequest, SearchPageRequest, SearchQuery, Story, User,
+};
 use mosaic_ports::RepoError;
 use time::macros::datetime;
 use uuid::Uuid;
@@ -17,6 +19,15 @@ pub fn keyset_bound(page: &PageRequest) -> (Timestamp, Uuid) {
             Timestamp(datetime!(9999-12-31 23:59:59.999999 UTC)),
             Uuid::max(),
         ),
+    }
+}
+
+/// The `(rank, id)` a page of search hits must be below; the first page
+/// gets a bound above every real hit.
+pub fn search_bound(page: &SearchPageRequest) -> (f64, Uuid) {
+    match page.cursor() {
+        Some(cursor) => (cursor.rank, cursor.id),
+        None => (f64::MAX, Uuid::max()),
     }
 }
 

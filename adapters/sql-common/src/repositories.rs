@@ -30,20 +30,21 @@ macro_rules! impl_repositories {
             use $crate::__private::domain::{
                 CreatorTransfer, Email, Legacy, LegacyDetails, LegacyId, MediaId, MediaRecord,
                 MediaScope, Membership, Page, PageRequest, ReadScope, RevisionId, Role,
-                SearchQuery, Session, SessionId, Story, StoryDraft, StoryId, StoryRevision,
-                TokenHash, User, UserId,
+                SearchPageRequest, SearchQuery, SearchScope, Session, SessionId, Story, StoryDraft,
+                StoryId, StoryQuery, StoryRevision, TokenHash, User, UserId,
             };
             use $crate::__private::ports::{
                 LegacyRepo, LegacyWithRole, MediaRepo, MemberEntry, MembershipRepo, RepoError,
-                SessionRepo, SignInLink, StoreHealth, StoryRepo, StoryView, UserRepo,
+                SearchFilters, SearchResults, SessionRepo, SignInLink, StoreHealth, StoryRepo,
+                StorySearch, StoryView, UserRepo,
             };
             use $crate::__private::sqlx;
             use $crate::__private::time::OffsetDateTime;
             use $crate::__private::uuid::Uuid;
             use $crate::rows::{
                 LegacyRoleRow, LegacyRow, LegacyWithRoleRow, MediaRow, MemberEntryRow,
-                MembershipRow, RevisionRow, SessionRow, SignedInRow, StoryRow, StoryVersionRow,
-                StoryViewRow, UserRow,
+                MembershipRow, RevisionRow, SessionRow, SignedInRow, StoryHitRow, StoryRow,
+                StoryVersionRow, StoryViewRow, UserRow,
             };
             use $crate::{
                 Statements, Timestamp, conflict, convert_rows as convert, cursor_of_legacy,
@@ -545,6 +546,50 @@ macro_rules! impl_repositories {
                         Ok(_) => RepoError::NotFound,
                         Err(err) => err,
                     }
+                }
+            }
+
+            #[async_trait]
+            impl StorySearch for $store {
+                async fn search_stories(
+                    &self,
+                    query: &StoryQuery,
+                    scope: SearchScope,
+                    filters: &SearchFilters,
+                    page: SearchPageRequest,
+                ) -> Result<SearchResults, RepoError> {
+                    // Both scopes bind the same parameters: who or where (2)
+                    // and the read scope inside (3, 4).
+                    let (statement, subject, read) = match scope {
+                        SearchScope::Legacy { legacy, read } => {
+                            (SQL.search_in_legacy, legacy.as_uuid(), read)
+                        }
+                        SearchScope::MyLegacies { reader } => (
+                            SQL.search_in_my_legacies,
+                            reader.as_uuid(),
+                            SearchScope::member_read_scope(reader),
+                        ),
+                    };
+                    let (rank, id) = $crate::search_bound(&page);
+                    let rows = sqlx::query_as::<_, StoryHitRow>(statement)
+                        .bind((SQL.render_search)(query))
+                        .bind(subject)
+                        .bind(read.includes_private())
+                        .bind(read.personal_author().map(|u| u.as_uuid()))
+                        .bind(filters.author.map(|u| u.as_uuid()))
+                        .bind(filters.visibility.map(|v| v.as_str()))
+                        .bind(filters.created_from.map(Timestamp))
+                        .bind(filters.created_before.map(Timestamp))
+                        .bind(rank)
+                        .bind(id)
+                        .bind(i64::from(page.fetch_limit()))
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(read_error)?;
+                    Ok(SearchResults::from_overfetch(
+                        convert(rows, StoryHitRow::into_domain)?,
+                        page,
+                    ))
                 }
             }
 

@@ -7,10 +7,11 @@ use std::fmt::Display;
 
 use mosaic_domain::{
     Biography, Email, FileName, Legacy, LegacyId, LegacyName, LifeDates, MediaId, MediaRecord,
-    MediaType, Membership, PersonName, RevisionId, Role, Session, SessionId, Story, StoryContent,
-    StoryDraft, StoryId, StoryRevision, StoryTitle, TokenHash, User, UserId, Visibility,
+    MediaType, Membership, PersonName, RevisionId, Role, Session, SessionId, Snippet, Story,
+    StoryContent, StoryDraft, StoryId, StoryRevision, StoryTitle, TokenHash, User, UserId,
+    Visibility,
 };
-use mosaic_ports::{LegacyWithRole, MemberEntry, RepoError, StoryView};
+use mosaic_ports::{LegacyWithRole, MemberEntry, RepoError, StoryHit, StoryView};
 use time::Date;
 use uuid::Uuid;
 
@@ -233,6 +234,46 @@ impl StoryViewRow {
         Ok(StoryView {
             story: self.story.into_domain()?,
             author_name,
+        })
+    }
+}
+
+/// One search hit: a story with its legacy's and author's names, the
+/// engine's snippet (matches between [`Snippet::START_MARK`] and
+/// [`Snippet::END_MARK`]) and its rank (higher is better).
+#[derive(Debug, sqlx::FromRow)]
+pub struct StoryHitRow {
+    id: Uuid,
+    title: String,
+    legacy_id: Uuid,
+    legacy_name: String,
+    author_id: Uuid,
+    author_name: String,
+    visibility: String,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    snippet: Option<String>,
+    rank: f64,
+}
+
+impl StoryHitRow {
+    /// The hit as the port returns it.
+    pub fn into_domain(self) -> Result<StoryHit, RepoError> {
+        let bad = |err: &dyn Display| invalid("story", self.id, err);
+        Ok(StoryHit {
+            story_id: StoryId::from_uuid(self.id),
+            title: StoryTitle::new(&self.title).map_err(|e| bad(&e))?,
+            legacy_id: LegacyId::from_uuid(self.legacy_id),
+            legacy_name: LegacyName::new(&self.legacy_name)
+                .map_err(|e| invalid("legacy", self.legacy_id, e))?,
+            author_id: UserId::from_uuid(self.author_id),
+            author_name: PersonName::new(&self.author_name)
+                .map_err(|e| invalid("user", self.author_id, e))?,
+            visibility: self.visibility.parse::<Visibility>().map_err(|e| bad(&e))?,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+            snippet: Snippet::from_marked(self.snippet.as_deref().unwrap_or_default()),
+            rank: self.rank,
         })
     }
 }

@@ -95,6 +95,21 @@ pub struct Statements {
     /// Delete stories deleted before (1); revisions cascade.
     pub purge_deleted_stories: &'static str,
 
+    /// Renders a parsed search into the engine's query syntax (a `tsquery`
+    /// text, an FTS5 `MATCH` expression), bound as parameter 1 of the
+    /// search statements.
+    pub render_search: fn(&mosaic_domain::StoryQuery) -> String,
+    /// Search hits (`StoryHitRow`) matching the rendered query (1) in legacy
+    /// (2) admitted by its read scope (private 3, personal author 4), passing
+    /// the filters (author 5, visibility 6, created at or after 7, created
+    /// before 8, each NULL for "any"), below the keyset (rank 9, id 10) by
+    /// rank then id descending, limit 11. Deleted stories never match.
+    pub search_in_legacy: &'static str,
+    /// Like `search_in_legacy`, over every legacy where user (2) is an
+    /// approved member, admitted by the member read scope (private 3,
+    /// personal author 4), plus user (2)'s own personal stories anywhere.
+    pub search_in_my_legacies: &'static str,
+
     /// Insert a media record: id, uploaded_by, legacy_id, storage_key, file_name, media_type, size_bytes, created_at.
     pub insert_media: &'static str,
     /// Media row by id (1).

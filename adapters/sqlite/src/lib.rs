@@ -21,6 +21,7 @@
 
 mod admin_statements;
 mod rate_limit_statements;
+mod search;
 mod statements;
 
 use std::path::Path;

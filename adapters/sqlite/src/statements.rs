@@ -46,6 +46,38 @@ macro_rules! session_columns {
     };
 }
 
+/// The two search statements differ only in their scope condition (`?2`,
+/// `?3`, `?4`). The inner query ranks and pages every readable match from
+/// the FTS5 index (bm25, a title match weighing ten times a content
+/// match; negated so that higher is better); only the page's rows are then
+/// joined and get a snippet, in rank order.
+macro_rules! search_stories {
+    ($scope:literal) => {
+        concat!(
+            "SELECT s.id, s.title, s.legacy_id, l.name AS legacy_name, s.author_id, \
+             u.name AS author_name, s.visibility, s.created_at, s.updated_at, \
+             (SELECT snippet(stories_fts, 1, char(1), char(2), ' … ', 24) FROM stories_fts \
+              WHERE stories_fts MATCH ?1 AND stories_fts.rowid = s.rowid) AS snippet, \
+             page.score AS rank \
+             FROM (SELECT s.id, -bm25(stories_fts, 10.0, 1.0) AS score \
+                   FROM stories_fts JOIN stories s ON s.rowid = stories_fts.rowid \
+                   WHERE stories_fts MATCH ?1 AND s.deleted_at IS NULL AND ",
+            $scope,
+            " AND (?5 IS NULL OR s.author_id = ?5) \
+               AND (?6 IS NULL OR s.visibility = ?6) \
+               AND (?7 IS NULL OR s.created_at >= ?7) \
+               AND (?8 IS NULL OR s.created_at < ?8) \
+               AND (-bm25(stories_fts, 10.0, 1.0) < ?9 \
+                    OR (-bm25(stories_fts, 10.0, 1.0) = ?9 AND s.id < ?10)) \
+                   ORDER BY score DESC, s.id DESC LIMIT ?11) AS page \
+             JOIN stories s ON s.id = page.id \
+             JOIN legacies l ON l.id = s.legacy_id \
+             JOIN users u ON u.id = s.author_id \
+             ORDER BY page.score DESC, page.id DESC"
+        )
+    };
+}
+
 /// Every statement the repositories run, for SQLite.
 pub(crate) const SQLITE: Statements = Statements {
     ping: "SELECT 1",
@@ -177,6 +209,21 @@ pub(crate) const SQLITE: Statements = Statements {
         " FROM story_revisions WHERE story_id = ?1 AND id = ?2"
     ),
     purge_deleted_stories: "DELETE FROM stories WHERE deleted_at < ?1",
+
+    render_search: crate::search::render_match,
+    search_in_legacy: search_stories!(
+        "s.legacy_id = ?2 \
+         AND (s.visibility = 'public' OR (?3 AND s.visibility = 'private') \
+              OR (s.visibility = 'personal' AND s.author_id = ?4))"
+    ),
+    // Approved members: every role but 'pending' (`Role::is_active`).
+    search_in_my_legacies: search_stories!(
+        "((s.legacy_id IN (SELECT legacy_id FROM legacy_members \
+                           WHERE user_id = ?2 AND role <> 'pending') \
+           AND (s.visibility = 'public' OR (?3 AND s.visibility = 'private') \
+                OR (s.visibility = 'personal' AND s.author_id = ?4))) \
+          OR (s.visibility = 'personal' AND s.author_id = ?2))"
+    ),
 
     insert_media: concat!(
         "INSERT INTO media (",

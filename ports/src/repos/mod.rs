@@ -39,6 +39,7 @@ pub use media::MockMediaRepo;
 pub use memberships::MockMembershipRepo;
 #[cfg(feature = "mock")]
 pub use rate_limits::MockRateLimiter;
+#[cfg(feature = "mock")]
 pub use search::MockStorySearch;
 #[cfg(feature = "mock")]
 pub use sessions::MockSessionRepo;

@@ -4,13 +4,14 @@
 
 use mosaic_domain::{
     Biography, Legacy, LegacyDetails, LegacyName, LifeDates, Membership, Page, PageRequest, Role,
-    StoryContent, StoryDraft, StoryRevision, StoryTitle, User, Visibility,
+    Snippet, StoryContent, StoryDraft, StoryRevision, StoryTitle, User, Visibility,
 };
 use std::collections::BTreeMap;
 
 use mosaic_domain::{MediaId, UploadRequest};
 use mosaic_ports::{
-    LegacyView, LegacyWithRole, MediaView, MemberEntry, PresignedRequest, StoryView, UploadTicket,
+    LegacyView, LegacyWithRole, MediaView, MemberEntry, PresignedRequest, SearchResults, StoryHit,
+    StoryView, UploadTicket,
 };
 use poem_openapi::{Enum, Object};
 use time::{Date, OffsetDateTime};
@@ -362,6 +363,110 @@ impl From<Page<StoryView>> for StoryPage {
         Self {
             next_cursor: page.next.map(|c| c.encode()),
             items: page.items.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+// ----- search -----------------------------------------------------------------
+
+/// A matched part of a snippet: characters `start` (included) to `end`
+/// (excluded), counted in Unicode code points (`Array.from(text)` in
+/// JavaScript), not bytes or UTF-16 units.
+#[derive(Debug, Clone, Object)]
+pub struct HighlightOut {
+    /// First character of the match.
+    pub start: u32,
+    /// One past the last character of the match.
+    pub end: u32,
+}
+
+/// A piece of a story's text around the matches. Plain text, never HTML:
+/// mark the `highlights` when showing it.
+#[derive(Debug, Clone, Object)]
+pub struct SnippetOut {
+    /// The text.
+    pub text: String,
+    /// The matched parts, in order, not overlapping.
+    pub highlights: Vec<HighlightOut>,
+}
+
+impl From<&Snippet> for SnippetOut {
+    fn from(snippet: &Snippet) -> Self {
+        let offset = |chars: usize| u32::try_from(chars).unwrap_or(u32::MAX);
+        Self {
+            text: snippet.text().to_owned(),
+            highlights: snippet
+                .highlights()
+                .iter()
+                .map(|h| HighlightOut {
+                    start: offset(h.start),
+                    end: offset(h.end),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A story found by a search.
+#[derive(Debug, Clone, Object)]
+pub struct SearchHitOut {
+    /// The story's id.
+    pub story_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// The legacy it belongs to.
+    pub legacy_id: Uuid,
+    /// That legacy's name.
+    pub legacy_name: String,
+    /// Who wrote it.
+    pub author_id: Uuid,
+    /// The author's current display name.
+    pub author_name: String,
+    /// Who may read it.
+    pub visibility: VisibilityDto,
+    /// When it was written.
+    pub created_at: OffsetDateTime,
+    /// Last edit.
+    pub updated_at: OffsetDateTime,
+    /// Where it matched.
+    pub snippet: SnippetOut,
+    /// Relevance, higher is better; comparable within one search only.
+    pub rank: f64,
+}
+
+impl From<StoryHit> for SearchHitOut {
+    fn from(hit: StoryHit) -> Self {
+        Self {
+            story_id: hit.story_id.as_uuid(),
+            snippet: (&hit.snippet).into(),
+            title: hit.title.into_inner(),
+            legacy_id: hit.legacy_id.as_uuid(),
+            legacy_name: hit.legacy_name.into_inner(),
+            author_id: hit.author_id.as_uuid(),
+            author_name: hit.author_name.into_inner(),
+            visibility: hit.visibility.into(),
+            created_at: hit.created_at,
+            updated_at: hit.updated_at,
+            rank: hit.rank,
+        }
+    }
+}
+
+/// One page of search hits.
+#[derive(Debug, Clone, Object)]
+pub struct SearchPage {
+    /// Best match first.
+    pub items: Vec<SearchHitOut>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+impl From<SearchResults> for SearchPage {
+    fn from(results: SearchResults) -> Self {
+        Self {
+            next_cursor: results.next.map(|c| c.encode()),
+            items: results.hits.into_iter().map(Into::into).collect(),
         }
     }
 }

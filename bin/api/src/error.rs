@@ -84,6 +84,11 @@ impl ApiError {
         Self::Unprocessable(Json(ErrorBody::new("VALIDATION_FAILED", err.to_string())))
     }
 
+    /// 422 for input that breaks a rule of this request.
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::Unprocessable(Json(ErrorBody::new("VALIDATION_FAILED", message)))
+    }
+
     /// 400 for a malformed request.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::BadRequest(Json(ErrorBody::new("BAD_REQUEST", message)))

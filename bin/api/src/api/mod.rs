@@ -4,6 +4,7 @@ mod legacies;
 mod me;
 mod media;
 mod members;
+mod search;
 mod sessions;
 mod stories;
 
@@ -13,6 +14,7 @@ pub use legacies::LegaciesApi;
 pub use me::MeApi;
 pub use media::MediaApi;
 pub use members::MembersApi;
+pub use search::SearchApi;
 pub use sessions::SessionsApi;
 pub use stories::StoriesApi;
 
@@ -25,6 +27,8 @@ pub enum ApiTags {
     Members,
     /// Stories and their history.
     Stories,
+    /// Finding stories by what they say.
+    Search,
     /// Photos and videos: uploading, viewing, deleting.
     Media,
     /// The signed-in user.
@@ -38,6 +42,7 @@ pub type AllApis = (
     LegaciesApi,
     MembersApi,
     StoriesApi,
+    SearchApi,
     MediaApi,
     MeApi,
     SessionsApi,
@@ -50,6 +55,7 @@ pub fn openapi_service() -> OpenApiService<AllApis, ()> {
             LegaciesApi,
             MembersApi,
             StoriesApi,
+            SearchApi,
             MediaApi,
             MeApi,
             SessionsApi,

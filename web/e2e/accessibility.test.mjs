@@ -62,6 +62,9 @@ test('the main pages pass WCAG 2.1 AA checks on a phone-sized screen', { timeout
   await page.goto('/find?q=Ada');
   await page.getByRole('list', { name: 'Search results' }).waitFor();
   await checkPage(page, 'find a legacy');
+  await page.goto('/search?q=analytical');
+  await page.getByRole('list', { name: 'Search results' }).locator('mark').first().waitFor();
+  await checkPage(page, 'story search results');
 
   await anonymous.goto(legacyPath);
   await checkPage(anonymous, 'public legacy page');

@@ -35,7 +35,7 @@ test('a relative asks to join, the creator approves, the member reads family sto
 
   await relative.getByRole('link', { name: 'Find a legacy' }).click();
   await relative.getByLabel('Name of the person').fill(legacyName);
-  await relative.getByRole('button', { name: 'Search' }).click();
+  await relative.getByRole('main').getByRole('button', { name: 'Search' }).click();
   const results = relative.getByRole('list', { name: 'Search results' });
   await results.getByRole('link', { name: legacyName }).waitFor();
   await results.getByRole('button', { name: `Ask to join ${legacyName}` }).click();

@@ -12,6 +12,7 @@ const NewLegacyPage = lazy(() => import('./pages/NewLegacyPage'));
 const EditLegacyPage = lazy(() => import('./pages/EditLegacyPage'));
 const FindLegacyPage = lazy(() => import('./pages/FindLegacyPage'));
 const StoryPage = lazy(() => import('./pages/StoryPage'));
+const SearchPage = lazy(() => import('./pages/SearchPage'));
 const StoryEditorPage = lazy(() => import('./pages/StoryEditorPage'));
 
 /** The routes of the app, inside the common layout. */
@@ -24,6 +25,7 @@ export function App() {
           <Route path="/sign-in" element={<SignInPage />} />
           <Route path="/legacies/new" element={<NewLegacyPage />} />
           <Route path="/find" element={<FindLegacyPage />} />
+          <Route path="/search" element={<SearchPage />} />
           <Route path="/legacies/:legacyId" element={<LegacyPage />} />
           <Route path="/legacies/:legacyId/edit" element={<EditLegacyPage />} />
           <Route path="/legacies/:legacyId/stories/new" element={<StoryEditorPage />} />

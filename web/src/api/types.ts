@@ -14,3 +14,6 @@ export type StoryCreate = Schemas['StoryCreate'];
 export type StoryPage = Schemas['StoryPage'];
 export type Revision = Schemas['RevisionOut'];
 export type Visibility = Schemas['VisibilityDto'];
+export type SearchHit = Schemas['SearchHitOut'];
+export type SearchPage = Schemas['SearchPage'];
+export type Snippet = Schemas['SnippetOut'];

@@ -1,5 +1,6 @@
 import { Link, useNavigate } from 'react-router-dom';
 import { useMe, useSignOut } from '../api/me';
+import { SearchBox } from './SearchBox';
 
 /** Skip link, site header with who is signed in, and the page. */
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -17,6 +18,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <Link to="/" className="brand">
             Mosaic Life
           </Link>
+          {me.data ? <SearchBox label="Search stories in my legacies" hideLabel /> : null}
           {me.data ? (
             <div className="account">
               <Link to="/find">Find a legacy</Link>

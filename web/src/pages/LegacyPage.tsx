@@ -8,6 +8,7 @@ import { LegacyTabs, type LegacyTab } from '../components/LegacyTabs';
 import { Loading } from '../components/Loading';
 import { MediaPanel } from '../components/MediaPanel';
 import { MembersPanel } from '../components/MembersPanel';
+import { SearchBox } from '../components/SearchBox';
 import { StoryList } from '../components/StoryList';
 import { UndoDeleteNotice } from '../components/UndoDeleteNotice';
 import { canWrite, isApproved } from '../roles';
@@ -43,6 +44,7 @@ export function LegacyPage() {
       <LegacyHeader legacy={legacy.data} />
       {deleted ? <UndoDeleteNotice storyId={deleted.id} title={deleted.title} /> : null}
       {tabs.length > 1 ? <LegacyTabs tabs={tabs} current={tab} /> : null}
+      {tab === 'stories' ? <SearchBox legacyId={legacyId} label={`Search the stories of ${legacy.data.name}`} /> : null}
       {tab === 'stories' ? (
         <StoryList legacyId={legacyId} myId={me.data?.id} canWrite={canWrite(legacy.data.my_role)} />
       ) : tab === 'members' && me.data ? (

@@ -393,6 +393,7 @@ impl StoryWriter {
             created_at: at,
             updated_at: at,
             deleted_at: None,
+            ai_excluded: false,
         }
     }
 }

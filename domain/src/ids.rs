@@ -76,3 +76,11 @@ id_type!(
     /// Identifies a [`Session`](crate::Session) (not its secret token).
     SessionId
 );
+id_type!(
+    /// Identifies a [`Conversation`](crate::Conversation) with the AI companion.
+    ConversationId
+);
+id_type!(
+    /// Identifies one [`ChatMessage`](crate::ChatMessage) of a conversation.
+    ChatMessageId
+);

@@ -76,6 +76,7 @@
 
 mod access;
 mod archive;
+mod companion;
 mod ids;
 mod legacy;
 mod media;
@@ -94,7 +95,15 @@ pub use access::{
 pub use archive::{
     AccountMapping, ArchiveContentError, ArchivedMedia, ArchivedPerson, ImportPlan, LegacyArchive,
 };
-pub use ids::{LegacyId, MediaId, RevisionId, SessionId, StoryId, UserId};
+pub use companion::{
+    ChatMessage, ChatRole, Citation, CitationScanner, CompanionScope, Conversation,
+    ConversationTitle, DailyQuota, Passage, Passages, PromptMessage, PromptRole, Question,
+    UnknownChatRole, build_prompt, citation_available, citations_in, may_inform_answer,
+    sanitize_answer,
+};
+pub use ids::{
+    ChatMessageId, ConversationId, LegacyId, MediaId, RevisionId, SessionId, StoryId, UserId,
+};
 pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, SearchQuery};
 pub use media::{FileName, MediaRecord, MediaType, UploadRequest};
 pub use membership::{Membership, MembershipError, Role, UnknownRole};

@@ -96,6 +96,10 @@ pub struct Story {
     /// Set when the story was deleted; it stays restorable for
     /// [`RESTORE_WINDOW`].
     pub deleted_at: Option<OffsetDateTime>,
+    /// The author asked that the AI companion never use this story, for
+    /// anyone. Not part of the story's versions: restoring an earlier text
+    /// keeps the current choice.
+    pub ai_excluded: bool,
 }
 
 impl Story {
@@ -157,6 +161,7 @@ mod tests {
             created_at: at,
             updated_at: at,
             deleted_at,
+            ai_excluded: false,
         }
     }
 

@@ -27,6 +27,7 @@ fn story_by(author_id: UserId, visibility: Visibility) -> Story {
         created_at: at,
         updated_at: at,
         deleted_at: None,
+        ai_excluded: false,
     }
 }
 

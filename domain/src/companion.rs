@@ -308,16 +308,16 @@ pub struct Citation {
 /// yields each valid citation once, the first time it appears. A marker
 /// split across two deltas is recognised when its end arrives; a number
 /// that points at no passage sent in this turn is dropped.
-#[derive(Debug)]
-pub struct CitationScanner<'a> {
-    passages: &'a Passages,
+#[derive(Debug, Clone)]
+pub struct CitationScanner {
+    passages: Passages,
     pending: String,
     seen: BTreeSet<u32>,
 }
 
-impl<'a> CitationScanner<'a> {
+impl CitationScanner {
     /// A scanner for an answer to a prompt built from `passages`.
-    pub fn new(passages: &'a Passages) -> Self {
+    pub fn new(passages: Passages) -> Self {
         Self {
             passages,
             pending: String::new(),
@@ -346,7 +346,7 @@ impl<'a> CitationScanner<'a> {
 
 /// Every valid citation of a complete answer, in order of first appearance.
 pub fn citations_in(answer: &str, passages: &Passages) -> Vec<Citation> {
-    CitationScanner::new(passages).push(answer)
+    CitationScanner::new(passages.clone()).push(answer)
 }
 
 /// The marker numbers in `text`, and how many bytes of it are final: an

@@ -247,7 +247,7 @@ fn a_marker_split_across_deltas_is_found_when_it_ends() {
         .map(|n| story(n, Visibility::Public, "x"))
         .collect();
     let passages = Passages::select(&member(), &stories, 12);
-    let mut scanner = CitationScanner::new(&passages);
+    let mut scanner = CitationScanner::new(passages.clone());
     assert!(scanner.push("She said [").is_empty());
     assert!(scanner.push("1").is_empty());
     let cited = scanner.push("] then");
@@ -271,7 +271,7 @@ proptest! {
         let whole = citations_in(&answer, &passages);
         let mut points: Vec<usize> = cuts.iter().map(|i| i.index(answer.len() + 1)).collect();
         points.sort_unstable();
-        let mut scanner = CitationScanner::new(&passages);
+        let mut scanner = CitationScanner::new(passages.clone());
         let mut streamed = Vec::new();
         let mut from = 0;
         for to in points.into_iter().chain([answer.len()]) {

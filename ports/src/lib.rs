@@ -5,7 +5,8 @@
 //! - **Driven ports**: `#[async_trait]` traits for everything outside the
 //!   core — repositories ([`UserRepo`], [`LegacyRepo`], [`MembershipRepo`],
 //!   [`StoryRepo`], [`MediaRepo`], [`SessionRepo`]), [`ObjectStorage`],
-//!   [`ThumbnailMaker`], [`IdentityProvider`], [`Clock`] and [`IdGenerator`]
+//!   [`ThumbnailMaker`], [`IdentityProvider`], [`LanguageModel`] (with
+//!   [`ConversationRepo`] for the AI companion), [`Clock`] and [`IdGenerator`]
 //!   — each documented as a contract that every adapter must honour. With
 //!   the `mock` feature, mockall generates `MockUserRepo`, `MockStoryRepo`,
 //!   … for your tests.
@@ -62,6 +63,7 @@
 
 mod error;
 mod identity;
+mod language_model;
 mod repos;
 mod service;
 mod storage;
@@ -70,8 +72,13 @@ mod thumbnails;
 
 pub use error::RepoError;
 pub use identity::{IdentityError, IdentityProvider, LoginStart, PendingLogin, VerifiedIdentity};
+pub use language_model::{CompletionEvent, CompletionStream, LanguageModel, ModelError, TokenUsage};
 pub use repos::*;
 pub use service::{AdminService, LegacyOverview};
+pub use service::{
+    AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
+    CompanionStatus, ConversationView, MessageView,
+};
 pub use service::{
     IdentitySignInError, LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError,
     ServiceResult, ServiceSettings, SignUpPolicy, SignUpRule, UploadTicket, media_storage_key,
@@ -85,6 +92,8 @@ pub use thumbnails::{NoThumbnails, Thumbnail, ThumbnailError, ThumbnailMaker};
 
 #[cfg(feature = "mock")]
 pub use identity::MockIdentityProvider;
+#[cfg(feature = "mock")]
+pub use language_model::MockLanguageModel;
 #[cfg(feature = "mock")]
 pub use storage::MockObjectStorage;
 #[cfg(feature = "mock")]

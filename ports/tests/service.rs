@@ -61,6 +61,7 @@ fn story(author: UserId, visibility: Visibility) -> Story {
         created_at: NOW,
         updated_at: NOW,
         deleted_at: None,
+        ai_excluded: false,
     }
 }
 
@@ -461,7 +462,7 @@ async fn only_the_author_edits_and_the_edit_keeps_a_revision() {
         .with_story(story(bob(), Visibility::Private))
         .service();
     let result = service
-        .update_story(alice(), story_id(), draft(Visibility::Public))
+        .update_story(alice(), story_id(), draft(Visibility::Public), None)
         .await;
     assert!(matches!(result, Err(ServiceError::Forbidden(_))));
 
@@ -481,7 +482,7 @@ async fn only_the_author_edits_and_the_edit_keeps_a_revision() {
         .returning(|_, _, _, _| Ok(story(bob(), Visibility::Public)));
     let view = mocks
         .service()
-        .update_story(bob(), story_id(), draft(Visibility::Public))
+        .update_story(bob(), story_id(), draft(Visibility::Public), None)
         .await
         .unwrap();
     assert_eq!(view.story.visibility, Visibility::Public);

@@ -136,6 +136,7 @@ pub fn story(
         created_at,
         updated_at: created_at,
         deleted_at: None,
+        ai_excluded: false,
     }
 }
 

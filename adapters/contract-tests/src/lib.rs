@@ -17,6 +17,7 @@
 //! adapters always run the same suite.
 
 pub mod admin;
+pub mod conversations;
 pub mod data;
 pub mod health;
 pub mod legacies;
@@ -32,8 +33,8 @@ pub mod users;
 use std::future::Future;
 
 use mosaic_ports::{
-    AdminRepo, LegacyRepo, MediaRepo, MembershipRepo, RateLimiter, SessionRepo, StoreHealth,
-    StoryRepo, StorySearch, UserRepo,
+    AdminRepo, ConversationRepo, LegacyRepo, MediaRepo, MembershipRepo, RateLimiter, SessionRepo,
+    StoreHealth, StoryRepo, StorySearch, UserRepo,
 };
 
 /// A store implementing every persistence port: what both adapters are.
@@ -48,6 +49,7 @@ pub trait Store:
     + AdminRepo
     + RateLimiter
     + StorySearch
+    + ConversationRepo
 {
 }
 
@@ -62,6 +64,7 @@ impl<T> Store for T where
         + AdminRepo
         + RateLimiter
         + StorySearch
+        + ConversationRepo
 {
 }
 
@@ -191,6 +194,17 @@ macro_rules! contract_tests {
                 keys_are_independent,
                 concurrent_requests_allow_exactly_the_quota,
                 allowance_recovers_and_forgetting_changes_nothing,
+            }
+            conversations {
+                conversation_reads_back_equal,
+                conversation_of_unknown_user_or_legacy_is_not_found,
+                conversations_list_only_the_owners_newest_first,
+                messages_keep_order_and_citations,
+                message_for_a_missing_conversation_is_not_found,
+                rename_and_delete_for_good,
+                daily_count_stops_at_the_limit,
+                concurrent_questions_never_exceed_the_limit,
+                ai_opt_out_reads_back_and_survives_edits,
             }
             sessions {
                 session_reads_back_by_token_hash,

@@ -14,7 +14,8 @@ macro_rules! legacy_columns {
 }
 macro_rules! story_columns {
     () => {
-        "id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at"
+        "id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at, \
+         ai_excluded"
     };
 }
 macro_rules! revision_columns {
@@ -116,7 +117,7 @@ pub(crate) const POSTGRES_ADMIN: AdminStatements = AdminStatements {
     insert_story: concat!(
         "INSERT INTO stories (",
         story_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ),
     insert_revision: concat!(
         "INSERT INTO story_revisions (",

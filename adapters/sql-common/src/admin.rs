@@ -50,7 +50,8 @@ pub struct AdminStatements {
     pub insert_legacy: &'static str,
     /// Insert a membership: legacy_id, user_id, role, joined_at.
     pub insert_membership: &'static str,
-    /// Insert a story: id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at.
+    /// Insert a story: id, legacy_id, author_id, title, content, visibility, created_at,
+    /// updated_at, deleted_at, ai_excluded.
     pub insert_story: &'static str,
     /// Insert a revision: id, story_id, title, content, visibility, replaced_at.
     pub insert_revision: &'static str,
@@ -384,6 +385,7 @@ macro_rules! impl_admin_repository {
                     .bind(Timestamp(story.created_at))
                     .bind(Timestamp(story.updated_at))
                     .bind(story.deleted_at.map(Timestamp))
+                    .bind(story.ai_excluded)
             }
 
             fn insert_revision(

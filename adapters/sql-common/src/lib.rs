@@ -21,6 +21,7 @@
 //! This crate is internal to the workspace (`publish = false`).
 
 mod admin;
+mod conversations;
 mod errors;
 mod paging;
 mod rate_limits;

@@ -25,6 +25,7 @@
 #[macro_export]
 macro_rules! impl_repositories {
     (store = $store:ty, db = $db:ty, statements = $statements:expr $(,)?) => {
+        $crate::impl_conversations!(store = $store, statements = $statements);
         const _: () = {
             use $crate::__private::async_trait::async_trait;
             use $crate::__private::domain::{
@@ -101,6 +102,7 @@ macro_rules! impl_repositories {
                     .bind(Timestamp(story.created_at))
                     .bind(Timestamp(story.updated_at))
                     .bind(story.deleted_at.map(Timestamp))
+                    .bind(story.ai_excluded)
             }
 
             #[async_trait]
@@ -686,6 +688,21 @@ macro_rules! impl_repositories {
                     sqlx::query_as::<_, StoryRow>(SQL.set_story_deleted)
                         .bind(id.as_uuid())
                         .bind(deleted_at.map(Timestamp))
+                        .fetch_optional(self.pool())
+                        .await
+                        .map_err(read_error)?
+                        .ok_or(RepoError::NotFound)?
+                        .into_domain()
+                }
+
+                async fn set_story_ai_excluded(
+                    &self,
+                    id: StoryId,
+                    excluded: bool,
+                ) -> Result<Story, RepoError> {
+                    sqlx::query_as::<_, StoryRow>(SQL.set_story_ai_excluded)
+                        .bind(id.as_uuid())
+                        .bind(excluded)
                         .fetch_optional(self.pool())
                         .await
                         .map_err(read_error)?

@@ -6,6 +6,10 @@
 use std::fmt::Display;
 
 use mosaic_domain::{
+    ChatMessage, ChatMessageId, ChatRole, Citation, Conversation, ConversationId,
+    ConversationTitle,
+};
+use mosaic_domain::{
     Biography, Email, FileName, Legacy, LegacyId, LegacyName, LifeDates, MediaId, MediaRecord,
     MediaType, Membership, PersonName, RevisionId, Role, Session, SessionId, Snippet, Story,
     StoryContent, StoryDraft, StoryId, StoryRevision, StoryTitle, TokenHash, User, UserId,
@@ -192,6 +196,7 @@ pub struct StoryRow {
     created_at: Timestamp,
     updated_at: Timestamp,
     deleted_at: Option<Timestamp>,
+    ai_excluded: bool,
 }
 
 impl StoryRow {
@@ -214,6 +219,7 @@ impl StoryRow {
             created_at: self.created_at.0,
             updated_at: self.updated_at.0,
             deleted_at: self.deleted_at.map(|at| at.0),
+            ai_excluded: self.ai_excluded,
         })
     }
 }
@@ -421,4 +427,89 @@ pub fn stored_size(size_bytes: u64) -> Result<i64, RepoError> {
 pub fn non_negative(value: i64, what: &str) -> Result<u64, RepoError> {
     u64::try_from(value)
         .map_err(|_| RepoError::Internal(anyhow::anyhow!("negative {what} {value}")))
+}
+
+/// A `chat_conversations` row.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ConversationRow {
+    id: Uuid,
+    user_id: Uuid,
+    legacy_id: Uuid,
+    title: String,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+impl ConversationRow {
+    /// The domain conversation.
+    pub fn into_domain(self) -> Result<Conversation, RepoError> {
+        Ok(Conversation {
+            id: ConversationId::from_uuid(self.id),
+            user_id: UserId::from_uuid(self.user_id),
+            legacy_id: LegacyId::from_uuid(self.legacy_id),
+            title: ConversationTitle::new(&self.title)
+                .map_err(|e| invalid("conversation", self.id, e))?,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// A `chat_messages` row (its citations come from [`CitationRow`]s).
+#[derive(Debug, sqlx::FromRow)]
+pub struct ChatMessageRow {
+    id: Uuid,
+    conversation_id: Uuid,
+    role: String,
+    content: String,
+    created_at: Timestamp,
+}
+
+impl ChatMessageRow {
+    /// The id of the message.
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// The domain message, with its citations.
+    pub fn into_domain(self, citations: Vec<Citation>) -> Result<ChatMessage, RepoError> {
+        Ok(ChatMessage {
+            id: ChatMessageId::from_uuid(self.id),
+            conversation_id: ConversationId::from_uuid(self.conversation_id),
+            role: self
+                .role
+                .parse::<ChatRole>()
+                .map_err(|e| invalid("chat message", self.id, e))?,
+            content: self.content,
+            citations,
+            created_at: self.created_at.0,
+        })
+    }
+}
+
+/// A `chat_citations` row.
+#[derive(Debug, sqlx::FromRow)]
+pub struct CitationRow {
+    message_id: Uuid,
+    number: i64,
+    story_id: Uuid,
+    title: String,
+}
+
+impl CitationRow {
+    /// The message the citation belongs to.
+    pub fn message_id(&self) -> Uuid {
+        self.message_id
+    }
+
+    /// The domain citation.
+    pub fn into_domain(self) -> Result<Citation, RepoError> {
+        Ok(Citation {
+            number: u32::try_from(self.number)
+                .map_err(|e| invalid("citation of message", self.message_id, e))?,
+            story_id: StoryId::from_uuid(self.story_id),
+            title: StoryTitle::new(&self.title)
+                .map_err(|e| invalid("citation of message", self.message_id, e))?,
+        })
+    }
 }

@@ -372,6 +372,7 @@ pub async fn seed<S: BulkLoad + ?Sized>(
             created_at,
             updated_at: created_at,
             deleted_at: None,
+            ai_excluded: false,
         };
         if slot == 0 && sample_story.is_none() {
             sample_story = Some(story.id);

@@ -72,7 +72,8 @@ pub struct Statements {
     /// are the JSON array (2) of 32-digit hex strings.
     pub roles_of_user_in: &'static str,
 
-    /// Insert a story: id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at.
+    /// Insert a story: id, legacy_id, author_id, title, content, visibility, created_at,
+    /// updated_at, deleted_at, ai_excluded.
     pub insert_story: &'static str,
     /// Story row by id (1) with its author's name as `author_name` (join on users).
     pub select_story: &'static str,
@@ -88,6 +89,8 @@ pub struct Statements {
     pub update_story: &'static str,
     /// Set `deleted_at` (2) of story (1); returns the row.
     pub set_story_deleted: &'static str,
+    /// Set `ai_excluded` (2) of live story (1); returns the row.
+    pub set_story_ai_excluded: &'static str,
     /// Revision rows of story (1), newest first.
     pub list_revisions: &'static str,
     /// Revision row by story (1) and id (2).
@@ -141,4 +144,33 @@ pub struct Statements {
     pub insert_sign_in_link: &'static str,
     /// Delete the link (1) if not expired at (2); returns its `user_id`.
     pub consume_sign_in_link: &'static str,
+
+    /// Insert a conversation: id, user_id, legacy_id, title, created_at, updated_at.
+    pub insert_conversation: &'static str,
+    /// Conversation row by id (1).
+    pub select_conversation: &'static str,
+    /// Conversation rows of user (1), of legacy (2) unless it is NULL, below
+    /// the keyset (3, 4), newest first, limit 5.
+    pub list_conversations: &'static str,
+    /// Set title (2) and updated_at (3) of conversation (1); returns the row.
+    pub rename_conversation: &'static str,
+    /// Delete conversation (1); messages and citations cascade.
+    pub delete_conversation: &'static str,
+    /// Set updated_at (2) of conversation (1).
+    pub touch_conversation: &'static str,
+    /// Insert a message: id, conversation_id, role, content, created_at.
+    pub insert_chat_message: &'static str,
+    /// Insert a citation: message_id, number, story_id, title.
+    pub insert_chat_citation: &'static str,
+    /// Message rows of conversation (1), oldest first.
+    pub list_chat_messages: &'static str,
+    /// Citation rows of every message of conversation (1), by message and number.
+    pub list_chat_citations: &'static str,
+    /// Count one question of user (1) on day (2) unless (3) are counted;
+    /// returns a row when it was counted.
+    pub take_ai_message: &'static str,
+    /// Give back one question of user (1) on day (2), never below zero.
+    pub return_ai_message: &'static str,
+    /// Questions counted for user (1) on day (2), as a 64-bit integer.
+    pub ai_messages_on: &'static str,
 }

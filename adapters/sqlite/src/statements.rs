@@ -19,7 +19,8 @@ macro_rules! legacy_columns {
 }
 macro_rules! story_columns {
     () => {
-        "id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at"
+        "id, legacy_id, author_id, title, content, visibility, created_at, updated_at, deleted_at, \
+         ai_excluded"
     };
 }
 /// A story's columns and its author's display name, from
@@ -27,7 +28,12 @@ macro_rules! story_columns {
 macro_rules! story_view_columns {
     () => {
         "s.id, s.legacy_id, s.author_id, s.title, s.content, s.visibility, s.created_at, \
-         s.updated_at, s.deleted_at, users.name AS author_name"
+         s.updated_at, s.deleted_at, s.ai_excluded, users.name AS author_name"
+    };
+}
+macro_rules! conversation_columns {
+    () => {
+        "id, user_id, legacy_id, title, created_at, updated_at"
     };
 }
 macro_rules! revision_columns {
@@ -164,7 +170,7 @@ pub(crate) const SQLITE: Statements = Statements {
     insert_story: concat!(
         "INSERT INTO stories (",
         story_columns!(),
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
     ),
     select_story: concat!(
         "SELECT ",
@@ -196,6 +202,10 @@ pub(crate) const SQLITE: Statements = Statements {
     ),
     set_story_deleted: concat!(
         "UPDATE stories SET deleted_at = ?2 WHERE id = ?1 RETURNING ",
+        story_columns!()
+    ),
+    set_story_ai_excluded: concat!(
+        "UPDATE stories SET ai_excluded = ?2 WHERE id = ?1 AND deleted_at IS NULL RETURNING ",
         story_columns!()
     ),
     list_revisions: concat!(
@@ -270,4 +280,43 @@ pub(crate) const SQLITE: Statements = Statements {
                           VALUES (?1, ?2, ?3, ?4)",
     consume_sign_in_link: "DELETE FROM sign_in_links WHERE token_hash = ?1 AND expires_at > ?2 \
                            RETURNING user_id",
+
+    insert_conversation: concat!(
+        "INSERT INTO chat_conversations (",
+        conversation_columns!(),
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    ),
+    select_conversation: concat!(
+        "SELECT ",
+        conversation_columns!(),
+        " FROM chat_conversations WHERE id = ?1"
+    ),
+    list_conversations: concat!(
+        "SELECT ",
+        conversation_columns!(),
+        " FROM chat_conversations WHERE user_id = ?1 AND (?2 IS NULL OR legacy_id = ?2) \
+         AND created_at <= ?3 AND (created_at < ?3 OR id < ?4) \
+         ORDER BY created_at DESC, id DESC LIMIT ?5"
+    ),
+    rename_conversation: concat!(
+        "UPDATE chat_conversations SET title = ?2, updated_at = ?3 WHERE id = ?1 RETURNING ",
+        conversation_columns!()
+    ),
+    delete_conversation: "DELETE FROM chat_conversations WHERE id = ?1",
+    touch_conversation: "UPDATE chat_conversations SET updated_at = ?2 WHERE id = ?1",
+    insert_chat_message: "INSERT INTO chat_messages (id, conversation_id, role, content, created_at) \
+                          VALUES (?1, ?2, ?3, ?4, ?5)",
+    insert_chat_citation: "INSERT INTO chat_citations (message_id, number, story_id, title) \
+                           VALUES (?1, ?2, ?3, ?4)",
+    list_chat_messages: "SELECT id, conversation_id, role, content, created_at FROM chat_messages \
+                         WHERE conversation_id = ?1 ORDER BY created_at, id",
+    list_chat_citations: "SELECT c.message_id, c.number, c.story_id, c.title \
+                          FROM chat_citations c JOIN chat_messages m ON m.id = c.message_id \
+                          WHERE m.conversation_id = ?1 ORDER BY c.message_id, c.number",
+    take_ai_message: "INSERT INTO ai_usage (user_id, day, messages) VALUES (?1, ?2, 1) \
+                      ON CONFLICT (user_id, day) DO UPDATE SET messages = ai_usage.messages + 1 \
+                      WHERE ai_usage.messages < ?3 RETURNING messages",
+    return_ai_message: "UPDATE ai_usage SET messages = messages - 1 \
+                        WHERE user_id = ?1 AND day = ?2 AND messages > 0",
+    ai_messages_on: "SELECT messages FROM ai_usage WHERE user_id = ?1 AND day = ?2",
 };

@@ -267,6 +267,9 @@ pub struct StoryInput {
     pub content: String,
     /// Who may read it.
     pub visibility: VisibilityDto,
+    /// Keep the story out of the AI companion, for everyone (the author's
+    /// choice; not part of the story's versions). Absent: unchanged.
+    pub ai_excluded: Option<bool>,
 }
 
 impl StoryInput {
@@ -300,6 +303,7 @@ impl StoryCreate {
             title: self.title,
             content: self.content,
             visibility: self.visibility,
+            ai_excluded: None,
         }
         .parse()?;
         Ok((mosaic_domain::LegacyId::from_uuid(self.legacy_id), draft))
@@ -329,6 +333,8 @@ pub struct StoryOut {
     pub updated_at: OffsetDateTime,
     /// When it was deleted, if it was (restorable for 30 days).
     pub deleted_at: Option<OffsetDateTime>,
+    /// The author keeps it out of the AI companion.
+    pub ai_excluded: bool,
 }
 
 impl From<StoryView> for StoryOut {
@@ -345,6 +351,7 @@ impl From<StoryView> for StoryOut {
             created_at: s.created_at,
             updated_at: s.updated_at,
             deleted_at: s.deleted_at,
+            ai_excluded: s.ai_excluded,
         }
     }
 }

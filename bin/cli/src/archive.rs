@@ -92,6 +92,9 @@ pub enum Line {
         created_at: String,
         updated_at: String,
         deleted_at: Option<String>,
+        /// Kept out of the AI companion (absent in archives made before).
+        #[serde(default)]
+        ai_excluded: bool,
     },
     /// An earlier version of a story.
     Revision {
@@ -180,6 +183,7 @@ impl Line {
                 created_at: at(s.created_at),
                 updated_at: at(s.updated_at),
                 deleted_at: s.deleted_at.map(at),
+                ai_excluded: s.ai_excluded,
             },
             BackupRecord::Revision(r) => Line::Revision {
                 id: r.id.as_uuid(),
@@ -280,6 +284,7 @@ impl Line {
                 created_at,
                 updated_at,
                 deleted_at,
+                ai_excluded,
             } => BackupRecord::Story(Story {
                 id: id.into(),
                 legacy_id: legacy_id.into(),
@@ -290,6 +295,7 @@ impl Line {
                 created_at: parse_at(&created_at)?,
                 updated_at: parse_at(&updated_at)?,
                 deleted_at: deleted_at.as_deref().map(parse_at).transpose()?,
+                ai_excluded,
             }),
             Line::Revision {
                 id,

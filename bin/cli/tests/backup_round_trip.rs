@@ -70,6 +70,8 @@ async fn add_history(site: &Site) {
                 content: StoryContent::new("The boat leaked and nobody minded.").unwrap(),
                 visibility: Visibility::Public,
             },
+            // The author's AI opt-out travels through backups too.
+            Some(true),
         )
         .await
         .expect("edit");

@@ -3,6 +3,7 @@
 //! these words.
 
 mod admin;
+mod conversations;
 mod health;
 mod legacies;
 mod media;
@@ -17,6 +18,7 @@ pub use admin::{
     AdminRepo, BackupRecord, ExportReader, IdentityLink, LegacyContents, RecordKind, RestoreWriter,
     StoreCounts,
 };
+pub use conversations::ConversationRepo;
 pub use health::StoreHealth;
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
@@ -29,6 +31,8 @@ pub use users::UserRepo;
 
 #[cfg(feature = "mock")]
 pub use admin::MockAdminRepo;
+#[cfg(feature = "mock")]
+pub use conversations::MockConversationRepo;
 #[cfg(feature = "mock")]
 pub use health::MockStoreHealth;
 #[cfg(feature = "mock")]

@@ -3,7 +3,7 @@
 use mosaic_domain::{AccessError, JoinError, MembershipError, ValidationError};
 use thiserror::Error;
 
-use crate::{RepoError, StorageError};
+use crate::{ModelError, RepoError, StorageError};
 
 /// The kinds of thing a caller can fail to find.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub enum Resource {
     Media,
     /// A session.
     Session,
+    /// A conversation with the AI companion.
+    Conversation,
 }
 
 impl std::fmt::Display for Resource {
@@ -34,6 +36,7 @@ impl std::fmt::Display for Resource {
             Resource::Revision => "revision",
             Resource::Media => "media item",
             Resource::Session => "session",
+            Resource::Conversation => "conversation",
         })
     }
 }
@@ -78,6 +81,23 @@ pub enum ServiceError {
         /// Bytes already used.
         used_bytes: u64,
     },
+    /// No AI model is configured on this server.
+    #[error("the AI companion is not available on this server")]
+    CompanionOff,
+    /// The caller asked the companion as many questions as a day allows.
+    #[error(
+        "you have asked the AI companion {per_day} questions today, the most a day allows; \
+         it answers again after midnight UTC"
+    )]
+    AiQuotaExceeded {
+        /// Questions per day.
+        per_day: u32,
+        /// Until the quota starts afresh.
+        retry_after: time::Duration,
+    },
+    /// The AI model failed (unreachable, too slow, or answered an error).
+    #[error(transparent)]
+    Model(ModelError),
     /// The database or object storage cannot be reached.
     #[error("a storage service is unavailable; please try again shortly")]
     Unavailable(#[source] anyhow::Error),

@@ -8,11 +8,13 @@
 //! not signed in; `caller: UserId` those that need a signed-in user.
 
 mod admin;
+mod companion;
 mod error;
 mod identity;
 mod legacies;
 pub(crate) mod media;
 mod members;
+mod retrieval;
 mod search;
 mod sessions;
 mod stories;
@@ -29,6 +31,10 @@ use crate::{
 };
 
 pub use admin::{AdminService, LegacyOverview};
+pub use companion::{
+    AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
+    CompanionStatus, ConversationView, MessageView,
+};
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};
@@ -141,6 +147,8 @@ pub struct MosaicService {
     /// Outside [`Ports`] so that thumbnails stay optional for embedders
     /// (and existing `Ports { .. }` literals keep compiling).
     thumbnails: Arc<dyn ThumbnailMaker>,
+    /// The AI companion, when set up with [`Self::with_companion`].
+    companion: Option<CompanionPorts>,
 }
 
 impl std::fmt::Debug for MosaicService {
@@ -159,7 +167,16 @@ impl MosaicService {
             ports,
             settings,
             thumbnails: Arc::new(crate::NoThumbnails),
+            companion: None,
         }
+    }
+
+    /// The same service with the AI companion: conversations are kept in
+    /// `companion.conversations`, and questions are answered when a model is
+    /// configured (without one, asking answers [`ServiceError::CompanionOff`]).
+    pub fn with_companion(mut self, companion: CompanionPorts) -> Self {
+        self.companion = Some(companion);
+        self
     }
 
     /// The same service, making thumbnails of photos with `maker` when they

@@ -83,12 +83,15 @@ impl MosaicService {
     }
 
     /// Replaces title, content and visibility (the author); the version
-    /// replaced is kept as a revision.
+    /// replaced is kept as a revision. `ai_excluded`, when given, sets
+    /// whether the AI companion must leave the story out; it is set before
+    /// the text, so a story being taken out is never used with its new text.
     pub async fn update_story(
         &self,
         caller: UserId,
         id: StoryId,
         draft: StoryDraft,
+        ai_excluded: Option<bool>,
     ) -> ServiceResult<StoryView> {
         let (view, access) = self
             .readable_story(Some(caller), id, Deleted::Excluded)
@@ -96,6 +99,15 @@ impl MosaicService {
         access
             .check_edit(&view.story)
             .map_err(|e| ServiceError::from_access(e, Resource::Story))?;
+        if let Some(excluded) = ai_excluded
+            && excluded != view.story.ai_excluded
+        {
+            self.ports
+                .stories
+                .set_story_ai_excluded(id, excluded)
+                .await
+                .or_missing(Resource::Story)?;
+        }
         let revision = RevisionId::from_uuid(self.ports.ids.new_id());
         let story = self
             .ports

@@ -87,6 +87,7 @@ impl StoriesApi {
     /// Edit a story
     ///
     /// The author only; the replaced version is kept in the story's history.
+    /// `ai_excluded` keeps the story out of the AI companion (absent: unchanged).
     #[oai(path = "/stories/:id", method = "put", operation_id = "update_story")]
     async fn update(
         &self,
@@ -95,10 +96,11 @@ impl StoriesApi {
         id: Path<Uuid>,
         body: Json<StoryInput>,
     ) -> ApiResult<Json<StoryOut>> {
+        let ai_excluded = body.0.ai_excluded;
         let draft = body.0.parse()?;
         let story = state
             .service
-            .update_story(auth.0.id(), StoryId::from_uuid(id.0), draft)
+            .update_story(auth.0.id(), StoryId::from_uuid(id.0), draft, ai_excluded)
             .await?;
         Ok(Json(story.into()))
     }

@@ -1,0 +1,46 @@
+-- The AI companion: the author's opt-out per story, conversations with
+-- their messages and citations, and the per-person daily question count.
+
+-- Authors can keep a story out of the companion, for everyone.
+ALTER TABLE stories ADD COLUMN ai_excluded INTEGER NOT NULL DEFAULT 0 CHECK (ai_excluded IN (0, 1));
+
+-- A conversation belongs to one person and one legacy; it goes with either.
+CREATE TABLE chat_conversations (
+    id          BLOB    NOT NULL PRIMARY KEY CHECK (length(id) = 16),
+    user_id     BLOB    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    legacy_id   BLOB    NOT NULL REFERENCES legacies (id) ON DELETE CASCADE,
+    title       TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+) STRICT;
+-- The list path: one person's conversations, newest first (per legacy or all).
+CREATE INDEX chat_conversations_user ON chat_conversations (user_id, created_at DESC, id DESC);
+CREATE INDEX chat_conversations_legacy ON chat_conversations (legacy_id);
+
+CREATE TABLE chat_messages (
+    id               BLOB    NOT NULL PRIMARY KEY CHECK (length(id) = 16),
+    conversation_id  BLOB    NOT NULL REFERENCES chat_conversations (id) ON DELETE CASCADE,
+    role             TEXT    NOT NULL CHECK (role IN ('user', 'assistant')),
+    content          TEXT    NOT NULL,
+    created_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX chat_messages_conversation ON chat_messages (conversation_id, created_at, id);
+
+-- The citations kept in an answer. No foreign key to stories: a cited story
+-- may be purged later, and its citation is then shown as unavailable.
+CREATE TABLE chat_citations (
+    message_id  BLOB    NOT NULL REFERENCES chat_messages (id) ON DELETE CASCADE,
+    number      INTEGER NOT NULL CHECK (number > 0),
+    story_id    BLOB    NOT NULL CHECK (length(story_id) = 16),
+    title       TEXT    NOT NULL,
+    PRIMARY KEY (message_id, number)
+) STRICT;
+
+-- Questions asked per person per UTC day, counted here so that the quota
+-- holds across replicas (one atomic upsert per question).
+CREATE TABLE ai_usage (
+    user_id   BLOB    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    day       TEXT    NOT NULL,
+    messages  INTEGER NOT NULL CHECK (messages >= 0),
+    PRIMARY KEY (user_id, day)
+) STRICT;

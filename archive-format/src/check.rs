@@ -413,6 +413,7 @@ impl ImportCheck {
                     created_at: parse::at(&s.created_at, what)?,
                     updated_at: parse::at(&s.updated_at, what)?,
                     deleted_at: None,
+                    ai_excluded: s.ai_excluded,
                 })
             })
             .collect::<Result<_, ArchiveError>>()?;

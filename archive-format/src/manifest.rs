@@ -124,6 +124,10 @@ pub struct ManifestStory {
     pub updated_at: String,
     /// The Markdown file.
     pub path: String,
+    /// The author keeps the story out of the AI companion (absent in
+    /// archives written before the companion existed: not kept out).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ai_excluded: bool,
 }
 
 /// An earlier version of a story.
@@ -290,6 +294,7 @@ impl ManifestStory {
             created_at: timestamp(story.created_at),
             updated_at: timestamp(story.updated_at),
             path,
+            ai_excluded: story.ai_excluded,
         }
     }
 }

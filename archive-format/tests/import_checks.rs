@@ -83,6 +83,7 @@ fn build() -> Built {
             created_at: AT,
             updated_at: AT,
             deleted_at: None,
+            ai_excluded: false,
         };
         let path = paths.next(story.created_at, &story.title);
         files.insert(

@@ -345,6 +345,7 @@ mod tests {
                 created_at: AT,
                 updated_at: AT,
                 deleted_at: None,
+                ai_excluded: false,
             }],
             revisions: vec![],
             media: vec![],

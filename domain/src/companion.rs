@@ -367,7 +367,7 @@ fn scan_markers(text: &str) -> (Vec<u32>, usize) {
                 i += 1 + len;
             }
             Marker::Unfinished if bytes.len() - i <= LONGEST_MARKER => return (numbers, i),
-            Marker::Unfinished | Marker::NotAMarker => i += 1,
+            Marker::Unfinished | Marker::Invalid => i += 1,
         }
     }
     (numbers, bytes.len())
@@ -377,7 +377,7 @@ enum Marker {
     /// The numbers and the bytes consumed after `[`, including `]`.
     Complete(Vec<u32>, usize),
     Unfinished,
-    NotAMarker,
+    Invalid,
 }
 
 /// Parses `n]` or `n, m, …]` (after the `[`).
@@ -393,7 +393,7 @@ fn parse_marker(rest: &[u8]) -> Marker {
             return Marker::Unfinished;
         }
         if i == start || i - start > 3 {
-            return Marker::NotAMarker;
+            return Marker::Invalid;
         }
         // At most three ASCII digits: always a valid u32.
         let digits = std::str::from_utf8(&rest[start..i]).unwrap_or("0");
@@ -406,7 +406,7 @@ fn parse_marker(rest: &[u8]) -> Marker {
                     i += 1;
                 }
             }
-            _ => return Marker::NotAMarker,
+            _ => return Marker::Invalid,
         }
     }
 }
@@ -555,10 +555,9 @@ fn reference_definition(chars: &[char], start: usize) -> Option<usize> {
 }
 
 fn looks_like_tag(inside: &[char]) -> bool {
-    match inside.first() {
-        Some(c) if c.is_ascii_alphabetic() || *c == '/' || *c == '!' => true,
-        _ => false,
-    }
+    inside
+        .first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!'))
 }
 
 fn starts_url(rest: &[char]) -> bool {

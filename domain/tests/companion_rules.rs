@@ -156,14 +156,21 @@ fn passages_keep_each_story_once_and_cut_long_text() {
     let long = story(1, Visibility::Public, &"word ".repeat(2_000));
     let picked = Passages::select(&member(), [&long, &long], 8);
     assert_eq!(picked.as_slice().len(), 1);
-    assert_eq!(picked.as_slice()[0].text.chars().count(), Passage::MAX_CHARS);
+    assert_eq!(
+        picked.as_slice()[0].text.chars().count(),
+        Passage::MAX_CHARS
+    );
 }
 
 // ----- the prompt -------------------------------------------------------
 
 #[test]
 fn prompt_says_to_answer_only_from_the_passages_and_names_the_person() {
-    let stories = [story(1, Visibility::Public, "She cooked pierogi on Sundays.")];
+    let stories = [story(
+        1,
+        Visibility::Public,
+        "She cooked pierogi on Sundays.",
+    )];
     let prompt = build_prompt(
         &legacy(),
         &passages_of(&stories),
@@ -171,8 +178,16 @@ fn prompt_says_to_answer_only_from_the_passages_and_names_the_person() {
         &question("What did she cook?"),
     );
     assert_eq!(prompt[0].role, PromptRole::System);
-    assert!(prompt[0].content.contains("Answer only from the numbered passages"));
-    assert!(prompt[0].content.contains("say plainly that the stories do not say"));
+    assert!(
+        prompt[0]
+            .content
+            .contains("Answer only from the numbered passages")
+    );
+    assert!(
+        prompt[0]
+            .content
+            .contains("say plainly that the stories do not say")
+    );
     let data = &prompt[1].content;
     assert_eq!(prompt[1].role, PromptRole::User);
     assert!(data.contains("\"Jane Doe\", born 1931-04-02, died 2020-11-30"));

@@ -72,7 +72,9 @@ mod thumbnails;
 
 pub use error::RepoError;
 pub use identity::{IdentityError, IdentityProvider, LoginStart, PendingLogin, VerifiedIdentity};
-pub use language_model::{CompletionEvent, CompletionStream, LanguageModel, ModelError, TokenUsage};
+pub use language_model::{
+    CompletionEvent, CompletionStream, LanguageModel, ModelError, TokenUsage,
+};
 pub use repos::*;
 pub use service::{AdminService, LegacyOverview};
 pub use service::{

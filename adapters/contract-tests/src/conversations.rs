@@ -6,15 +6,18 @@ use mosaic_domain::{
     ConversationTitle, LegacyId, PageRequest, StoryId, StoryTitle, UserId, Visibility,
 };
 use mosaic_ports::RepoError;
-use time::macros::date;
 use time::OffsetDateTime;
+use time::macros::date;
 
 use crate::Store;
-use crate::data::{
-    all_pages, at, draft, given_legacy, given_user, new_id, story,
-};
+use crate::data::{all_pages, at, draft, given_legacy, given_user, new_id, story};
 
-fn conversation(user: UserId, legacy: LegacyId, title: &str, created_at: OffsetDateTime) -> Conversation {
+fn conversation(
+    user: UserId,
+    legacy: LegacyId,
+    title: &str,
+    created_at: OffsetDateTime,
+) -> Conversation {
     Conversation {
         id: ConversationId::from_uuid(new_id()),
         user_id: user,
@@ -144,7 +147,10 @@ pub async fn messages_keep_order_and_citations<S: Store>(store: &S) {
         talk.id,
         ChatRole::Assistant,
         "Pierogi [2], and soup [1].",
-        vec![citation(2, cited_b, "Sunday pierogi"), citation(1, cited_a, "Soup")],
+        vec![
+            citation(2, cited_b, "Sunday pierogi"),
+            citation(1, cited_a, "Soup"),
+        ],
         at(4),
     );
     store.add_message(&question).await.unwrap();
@@ -198,7 +204,10 @@ pub async fn rename_and_delete_for_good<S: Store>(store: &S) {
         .await
         .unwrap();
     let title = ConversationTitle::new("Her kitchen").unwrap();
-    let renamed = store.rename_conversation(talk.id, &title, at(5)).await.unwrap();
+    let renamed = store
+        .rename_conversation(talk.id, &title, at(5))
+        .await
+        .unwrap();
     assert_eq!(renamed.title, title);
     assert_eq!(renamed.updated_at, at(5));
     assert_eq!(store.get_conversation(talk.id).await.unwrap(), renamed);
@@ -272,7 +281,11 @@ pub async fn ai_opt_out_reads_back_and_survives_edits<S: Store>(store: &S) {
     assert!(excluded.ai_excluded);
     assert!(store.get_story(memory.id).await.unwrap().story.ai_excluded);
     let listed = store
-        .list_stories(grandma.id, mosaic_domain::ReadScope::public_only(), PageRequest::first())
+        .list_stories(
+            grandma.id,
+            mosaic_domain::ReadScope::public_only(),
+            PageRequest::first(),
+        )
         .await
         .unwrap();
     assert!(listed.items[0].story.ai_excluded);
@@ -291,7 +304,10 @@ pub async fn ai_opt_out_reads_back_and_survives_edits<S: Store>(store: &S) {
     let included = store.set_story_ai_excluded(memory.id, false).await.unwrap();
     assert!(!included.ai_excluded);
 
-    store.set_story_deleted(memory.id, Some(at(4))).await.unwrap();
+    store
+        .set_story_deleted(memory.id, Some(at(4)))
+        .await
+        .unwrap();
     assert!(matches!(
         store.set_story_ai_excluded(memory.id, true).await,
         Err(RepoError::NotFound)

@@ -24,9 +24,7 @@ macro_rules! impl_conversations {
 
             const SQL: &Statements = $statements;
 
-            fn cursor_of_conversation(
-                c: &Conversation,
-            ) -> $crate::__private::domain::Cursor {
+            fn cursor_of_conversation(c: &Conversation) -> $crate::__private::domain::Cursor {
                 $crate::__private::domain::Cursor {
                     created_at: c.created_at,
                     id: c.id.as_uuid(),
@@ -167,7 +165,10 @@ macro_rules! impl_conversations {
                     let mut citations: HashMap<Uuid, Vec<_>> = HashMap::new();
                     for row in citation_rows {
                         let message = row.message_id();
-                        citations.entry(message).or_default().push(row.into_domain()?);
+                        citations
+                            .entry(message)
+                            .or_default()
+                            .push(row.into_domain()?);
                     }
                     rows.into_iter()
                         .map(|row| {
@@ -193,7 +194,11 @@ macro_rules! impl_conversations {
                     Ok(counted.is_some())
                 }
 
-                async fn return_ai_message(&self, user: UserId, day: Date) -> Result<(), RepoError> {
+                async fn return_ai_message(
+                    &self,
+                    user: UserId,
+                    day: Date,
+                ) -> Result<(), RepoError> {
                     sqlx::query(SQL.return_ai_message)
                         .bind(user.as_uuid())
                         .bind(day)

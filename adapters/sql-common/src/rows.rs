@@ -6,14 +6,13 @@
 use std::fmt::Display;
 
 use mosaic_domain::{
-    ChatMessage, ChatMessageId, ChatRole, Citation, Conversation, ConversationId,
-    ConversationTitle,
-};
-use mosaic_domain::{
     Biography, Email, FileName, Legacy, LegacyId, LegacyName, LifeDates, MediaId, MediaRecord,
     MediaType, Membership, PersonName, RevisionId, Role, Session, SessionId, Snippet, Story,
     StoryContent, StoryDraft, StoryId, StoryRevision, StoryTitle, TokenHash, User, UserId,
     Visibility,
+};
+use mosaic_domain::{
+    ChatMessage, ChatMessageId, ChatRole, Citation, Conversation, ConversationId, ConversationTitle,
 };
 use mosaic_ports::{LegacyWithRole, MemberEntry, RepoError, StoryHit, StoryView};
 use time::Date;

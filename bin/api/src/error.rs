@@ -7,7 +7,7 @@
 //! turned into the same body by [`framework_error_response`].
 
 use mosaic_domain::{MembershipError, ValidationError};
-use mosaic_ports::{ModelError, Resource, ServiceError};
+use mosaic_ports::{Resource, ServiceError};
 use poem::http::StatusCode;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
@@ -73,15 +73,9 @@ pub enum ApiError {
     /// A bug on our side.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// The AI model answered with an error or with something unreadable.
-    #[oai(status = 502)]
-    BadGateway(Json<ErrorBody>),
-    /// A backing service is down (or the AI companion is off).
+    /// A backing service is down.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>),
-    /// The AI model did not answer in time.
-    #[oai(status = 504)]
-    GatewayTimeout(Json<ErrorBody>),
 }
 
 impl ApiError {
@@ -168,19 +162,15 @@ impl From<ServiceError> for ApiError {
                 );
                 Self::PayloadTooLarge(Json(body))
             }
-            ServiceError::CompanionOff => Self::Unavailable(Json(ErrorBody::new("AI_OFF", message))),
-            ServiceError::AiQuotaExceeded {
-                per_day,
-                retry_after,
-            } => {
-                let retry_after_secs = u64::try_from(retry_after.whole_seconds().max(1)).unwrap_or(1);
-                let mut body = ErrorBody::new("AI_QUOTA_EXCEEDED", message);
-                body.error.details = Some(
-                    serde_json::json!({ "messages_per_day": per_day, "retry_after_seconds": retry_after_secs }),
-                );
-                Self::TooManyRequests(Json(body), retry_after_secs)
+            // Only the chat endpoints meet these, and they answer with
+            // `ChatError`, which has the gateway statuses; elsewhere they
+            // cannot occur, so "unavailable" is the honest fallback.
+            ServiceError::CompanionOff | ServiceError::Model(_) => {
+                Self::Unavailable(Json(ErrorBody::new("AI_UNAVAILABLE", message)))
             }
-            ServiceError::Model(model) => Self::from_model(model),
+            ServiceError::AiQuotaExceeded { retry_after, .. } => {
+                Self::too_many_requests(retry_after_seconds(retry_after))
+            }
             ServiceError::Unavailable(source) => {
                 tracing::error!(error = ?source, "backing service unavailable");
                 Self::Unavailable(Json(ErrorBody::new("UNAVAILABLE", message)))
@@ -196,32 +186,9 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-impl ApiError {
-    /// The answer for a failed AI model: 503 when it cannot be reached (or
-    /// none is configured), 504 when it is too slow, 502 when it answered
-    /// badly. The provider's own message goes to the log, not to the client.
-    pub fn from_model(err: ModelError) -> Self {
-        let message = err.to_string();
-        match err {
-            ModelError::NotConfigured => Self::Unavailable(Json(ErrorBody::new("AI_OFF", message))),
-            ModelError::Unavailable(source) => {
-                tracing::warn!(error = ?source, "AI model unreachable");
-                Self::Unavailable(Json(ErrorBody::new("AI_UNAVAILABLE", message)))
-            }
-            ModelError::Timeout(_) => {
-                tracing::warn!("AI model timed out");
-                Self::GatewayTimeout(Json(ErrorBody::new("AI_TIMEOUT", message)))
-            }
-            ModelError::Upstream { status, message: upstream } => {
-                tracing::warn!(status, message = %upstream, "AI model answered with an error");
-                Self::BadGateway(Json(ErrorBody::new("AI_UPSTREAM_ERROR", message)))
-            }
-            ModelError::Protocol(source) => {
-                tracing::warn!(error = ?source, "AI model answer unreadable");
-                Self::BadGateway(Json(ErrorBody::new("AI_UPSTREAM_ERROR", message)))
-            }
-        }
-    }
+/// Whole seconds to wait, at least one (for `Retry-After`).
+pub fn retry_after_seconds(wait: time::Duration) -> u64 {
+    u64::try_from(wait.whole_seconds()).unwrap_or(0).max(1)
 }
 
 /// Handler results.

@@ -73,8 +73,7 @@ pub trait StoryRepo: Send + Sync {
     /// choice; not a new version of the story, so no revision). Returns the
     /// story as stored.
     /// MUST return [`RepoError::NotFound`] for an unknown or deleted story.
-    async fn set_story_ai_excluded(&self, id: StoryId, excluded: bool)
-    -> Result<Story, RepoError>;
+    async fn set_story_ai_excluded(&self, id: StoryId, excluded: bool) -> Result<Story, RepoError>;
 
     /// Soft-deletes (`Some(time)`) or restores (`None`) a story; returns it.
     /// MUST return [`RepoError::NotFound`] for an unknown id.

@@ -56,7 +56,10 @@ pub struct CompanionPorts {
 impl std::fmt::Debug for CompanionPorts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CompanionPorts")
-            .field("model", &self.model.as_ref().map(|m| m.model_name().to_owned()))
+            .field(
+                "model",
+                &self.model.as_ref().map(|m| m.model_name().to_owned()),
+            )
             .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
@@ -245,11 +248,7 @@ impl MosaicService {
         if started.is_err() {
             // Nothing was answered: the question does not count. A failure
             // to give it back only costs the asker one question.
-            if let Err(err) = companion
-                .conversations
-                .return_ai_message(caller, day)
-                .await
-            {
+            if let Err(err) = companion.conversations.return_ai_message(caller, day).await {
                 tracing::warn!(error = %err, "could not give back an AI question");
             }
         }
@@ -279,7 +278,9 @@ impl MosaicService {
                     .filter(|m| m.role == ChatRole::User)
                     .filter_map(|m| Question::new(&m.content).ok())
                     .collect();
-                let skip = asked.len().saturating_sub(companion.settings.earlier_questions);
+                let skip = asked
+                    .len()
+                    .saturating_sub(companion.settings.earlier_questions);
                 asked.into_iter().skip(skip).collect()
             })
             .unwrap_or_default();
@@ -391,10 +392,7 @@ impl MosaicService {
                     .iter()
                     .map(|citation| CitationView {
                         citation: citation.clone(),
-                        available: available
-                            .get(&citation.story_id)
-                            .copied()
-                            .unwrap_or(false),
+                        available: available.get(&citation.story_id).copied().unwrap_or(false),
                     })
                     .collect();
                 MessageView { message, citations }
@@ -505,7 +503,8 @@ impl Answering {
                     {
                         tracing::warn!(error = %store, "could not store a broken-off answer");
                     }
-                    self.queued.push(AnswerEvent::Error(ServiceError::Model(err)));
+                    self.queued
+                        .push(AnswerEvent::Error(ServiceError::Model(err)));
                 }
                 None => {
                     self.finished = true;

@@ -45,7 +45,7 @@ impl MosaicService {
             })
             .collect();
         // Stable: equal scores keep the list's newest-first order.
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         Ok(scored.into_iter().take(limit).map(|(_, s)| s).collect())
     }
 }

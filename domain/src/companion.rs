@@ -11,7 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use thiserror::Error;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
 use crate::validation::{clean_multi_line, clean_single_line, text_value};
 use crate::{
@@ -663,7 +663,10 @@ pub struct ChatMessage {
 
 // ----- the daily quota ----------------------------------------------------
 
-/// How many questions one person may ask the companion per UTC day.
+/// How many questions one person may ask the companion a day. The count is
+/// kept by the shared rate limiter (a store-backed cell rate over one day:
+/// the whole allowance at once, then one more every `24 h / per_day`), so it
+/// holds across replicas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DailyQuota {
     per_day: u32,
@@ -673,7 +676,10 @@ impl DailyQuota {
     /// The default: 100 questions a day.
     pub const DEFAULT_PER_DAY: u32 = 100;
 
-    /// A quota of `per_day` questions (0 turns the companion off for everyone).
+    /// The length of the quota's period.
+    pub const PERIOD: Duration = Duration::DAY;
+
+    /// A quota of `per_day` questions (0 turns asking off for everyone).
     pub const fn new(per_day: u32) -> Self {
         Self { per_day }
     }
@@ -683,23 +689,9 @@ impl DailyQuota {
         self.per_day
     }
 
-    /// The quota day a moment falls in (the UTC date).
-    pub fn day_of(at: OffsetDateTime) -> Date {
-        at.to_offset(time::UtcOffset::UTC).date()
-    }
-
-    /// Whether one more question is allowed after `used` today.
-    pub fn allows(&self, used: u32) -> bool {
-        used < self.per_day
-    }
-
-    /// How long until the quota of the day `now` is in starts afresh.
-    pub fn retry_after(now: OffsetDateTime) -> Duration {
-        let now = now.to_offset(time::UtcOffset::UTC);
-        let next = Self::day_of(now)
-            .next_day()
-            .map_or(now + Duration::days(1), |day| day.midnight().assume_utc());
-        next - now
+    /// The limiter key of one person's questions.
+    pub fn key(user: UserId) -> String {
+        format!("ai-question:{}", user.as_uuid())
     }
 }
 

@@ -402,20 +402,11 @@ fn questions_are_limited_to_2000_characters() {
 }
 
 #[test]
-fn the_hundred_and_first_question_of_a_day_is_refused() {
+fn the_default_quota_is_a_hundred_questions_a_day_per_person() {
     let quota = DailyQuota::default();
     assert_eq!(quota.per_day(), 100);
-    assert!(quota.allows(99));
-    assert!(!quota.allows(100));
-    assert!(!DailyQuota::new(0).allows(0));
-}
-
-#[test]
-fn the_quota_day_is_the_utc_date_and_resets_at_midnight() {
-    let late = datetime!(2025-03-01 23:59:30 -01:00);
-    assert_eq!(DailyQuota::day_of(late), date!(2025 - 03 - 02));
-    let now = datetime!(2025-03-01 23:00 UTC);
-    assert_eq!(DailyQuota::retry_after(now), time::Duration::hours(1));
+    assert_eq!(DailyQuota::PERIOD, time::Duration::hours(24));
+    assert_ne!(DailyQuota::key(asker()), DailyQuota::key(author()));
 }
 
 #[test]

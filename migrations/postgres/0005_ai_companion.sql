@@ -1,5 +1,6 @@
 -- The AI companion: the author's opt-out per story, conversations with
--- their messages and citations, and the per-person daily question count.
+-- their messages and citations. (The daily question quota uses the shared
+-- rate_limits table of the RateLimiter port.)
 
 -- Authors can keep a story out of the companion, for everyone.
 ALTER TABLE stories ADD COLUMN ai_excluded boolean NOT NULL DEFAULT false;
@@ -36,11 +37,3 @@ CREATE TABLE chat_citations (
     PRIMARY KEY (message_id, number)
 );
 
--- Questions asked per person per UTC day, counted here so that the quota
--- holds across replicas (one atomic upsert per question).
-CREATE TABLE ai_usage (
-    user_id   uuid    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    day       date    NOT NULL,
-    messages  integer NOT NULL CHECK (messages >= 0),
-    PRIMARY KEY (user_id, day)
-);

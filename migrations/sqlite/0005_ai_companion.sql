@@ -1,5 +1,6 @@
 -- The AI companion: the author's opt-out per story, conversations with
--- their messages and citations, and the per-person daily question count.
+-- their messages and citations. (The daily question quota uses the shared
+-- rate_limits table of the RateLimiter port.)
 
 -- Authors can keep a story out of the companion, for everyone.
 ALTER TABLE stories ADD COLUMN ai_excluded INTEGER NOT NULL DEFAULT 0 CHECK (ai_excluded IN (0, 1));
@@ -36,11 +37,3 @@ CREATE TABLE chat_citations (
     PRIMARY KEY (message_id, number)
 ) STRICT;
 
--- Questions asked per person per UTC day, counted here so that the quota
--- holds across replicas (one atomic upsert per question).
-CREATE TABLE ai_usage (
-    user_id   BLOB    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    day       TEXT    NOT NULL,
-    messages  INTEGER NOT NULL CHECK (messages >= 0),
-    PRIMARY KEY (user_id, day)
-) STRICT;

@@ -7,7 +7,6 @@ use mosaic_domain::{
 };
 use mosaic_ports::RepoError;
 use time::OffsetDateTime;
-use time::macros::date;
 
 use crate::Store;
 use crate::data::{all_pages, at, draft, given_legacy, given_user, new_id, story};
@@ -226,46 +225,6 @@ pub async fn rename_and_delete_for_good<S: Store>(store: &S) {
         store.rename_conversation(talk.id, &title, at(6)).await,
         Err(RepoError::NotFound)
     ));
-}
-
-/// The daily count stops at the limit, per user and per day, and a
-/// question given back can be asked again.
-pub async fn daily_count_stops_at_the_limit<S: Store>(store: &S) {
-    let alice = given_user(store, "Alice").await;
-    let bob = given_user(store, "Bob").await;
-    let today = date!(2025 - 03 - 04);
-    let tomorrow = date!(2025 - 03 - 05);
-    for _ in 0..3 {
-        assert!(store.take_ai_message(alice.id, today, 3).await.unwrap());
-    }
-    assert!(!store.take_ai_message(alice.id, today, 3).await.unwrap());
-    assert_eq!(store.ai_messages_on(alice.id, today).await.unwrap(), 3);
-    assert!(store.take_ai_message(bob.id, today, 3).await.unwrap());
-    assert!(store.take_ai_message(alice.id, tomorrow, 3).await.unwrap());
-    assert_eq!(store.ai_messages_on(alice.id, tomorrow).await.unwrap(), 1);
-
-    store.return_ai_message(alice.id, today).await.unwrap();
-    assert_eq!(store.ai_messages_on(alice.id, today).await.unwrap(), 2);
-    assert!(store.take_ai_message(alice.id, today, 3).await.unwrap());
-    assert!(!store.take_ai_message(alice.id, today, 3).await.unwrap());
-    // Giving back never goes below zero.
-    let day_without = date!(2025 - 01 - 01);
-    store.return_ai_message(bob.id, day_without).await.unwrap();
-    assert_eq!(store.ai_messages_on(bob.id, day_without).await.unwrap(), 0);
-}
-
-/// Concurrent questions never count more than the limit.
-pub async fn concurrent_questions_never_exceed_the_limit<S: Store>(store: &S) {
-    let alice = given_user(store, "Alice").await;
-    let today = date!(2025 - 03 - 04);
-    let attempts = (0..12).map(|_| store.take_ai_message(alice.id, today, 5));
-    let outcomes: Vec<bool> = futures_util::future::join_all(attempts)
-        .await
-        .into_iter()
-        .map(|r| r.expect("counting never fails"))
-        .collect();
-    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 5, "{outcomes:?}");
-    assert_eq!(store.ai_messages_on(alice.id, today).await.unwrap(), 5);
 }
 
 /// The author's AI opt-out is stored, read back by every story read, kept

@@ -202,8 +202,6 @@ macro_rules! contract_tests {
                 messages_keep_order_and_citations,
                 message_for_a_missing_conversation_is_not_found,
                 rename_and_delete_for_good,
-                daily_count_stops_at_the_limit,
-                concurrent_questions_never_exceed_the_limit,
                 ai_opt_out_reads_back_and_survives_edits,
             }
             sessions {

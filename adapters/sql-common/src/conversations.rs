@@ -17,7 +17,7 @@ macro_rules! impl_conversations {
             };
             use $crate::__private::ports::{ConversationRepo, RepoError};
             use $crate::__private::sqlx;
-            use $crate::__private::time::{Date, OffsetDateTime};
+            use $crate::__private::time::OffsetDateTime;
             use $crate::__private::uuid::Uuid;
             use $crate::rows::{ChatMessageRow, CitationRow, ConversationRow};
             use $crate::{Statements, Timestamp, conflict, read_error, write_error};
@@ -176,46 +176,6 @@ macro_rules! impl_conversations {
                             row.into_domain(cited)
                         })
                         .collect()
-                }
-
-                async fn take_ai_message(
-                    &self,
-                    user: UserId,
-                    day: Date,
-                    per_day: u32,
-                ) -> Result<bool, RepoError> {
-                    let counted = sqlx::query(SQL.take_ai_message)
-                        .bind(user.as_uuid())
-                        .bind(day)
-                        .bind(i64::from(per_day))
-                        .fetch_optional(self.pool())
-                        .await
-                        .map_err(|err| write_error(err, &conflict))?;
-                    Ok(counted.is_some())
-                }
-
-                async fn return_ai_message(
-                    &self,
-                    user: UserId,
-                    day: Date,
-                ) -> Result<(), RepoError> {
-                    sqlx::query(SQL.return_ai_message)
-                        .bind(user.as_uuid())
-                        .bind(day)
-                        .execute(self.pool())
-                        .await
-                        .map_err(read_error)?;
-                    Ok(())
-                }
-
-                async fn ai_messages_on(&self, user: UserId, day: Date) -> Result<u32, RepoError> {
-                    let used: Option<i64> = sqlx::query_scalar(SQL.ai_messages_on)
-                        .bind(user.as_uuid())
-                        .bind(day)
-                        .fetch_optional(self.pool())
-                        .await
-                        .map_err(read_error)?;
-                    Ok(u32::try_from(used.unwrap_or(0)).unwrap_or(u32::MAX))
                 }
             }
         };

@@ -166,11 +166,4 @@ pub struct Statements {
     pub list_chat_messages: &'static str,
     /// Citation rows of every message of conversation (1), by message and number.
     pub list_chat_citations: &'static str,
-    /// Count one question of user (1) on day (2) unless (3) are counted;
-    /// returns a row when it was counted.
-    pub take_ai_message: &'static str,
-    /// Give back one question of user (1) on day (2), never below zero.
-    pub return_ai_message: &'static str,
-    /// Questions counted for user (1) on day (2), as a 64-bit integer.
-    pub ai_messages_on: &'static str,
 }

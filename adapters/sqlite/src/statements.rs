@@ -313,10 +313,4 @@ pub(crate) const SQLITE: Statements = Statements {
     list_chat_citations: "SELECT c.message_id, c.number, c.story_id, c.title \
                           FROM chat_citations c JOIN chat_messages m ON m.id = c.message_id \
                           WHERE m.conversation_id = ?1 ORDER BY c.message_id, c.number",
-    take_ai_message: "INSERT INTO ai_usage (user_id, day, messages) VALUES (?1, ?2, 1) \
-                      ON CONFLICT (user_id, day) DO UPDATE SET messages = ai_usage.messages + 1 \
-                      WHERE ai_usage.messages < ?3 RETURNING messages",
-    return_ai_message: "UPDATE ai_usage SET messages = messages - 1 \
-                        WHERE user_id = ?1 AND day = ?2 AND messages > 0",
-    ai_messages_on: "SELECT messages FROM ai_usage WHERE user_id = ?1 AND day = ?2",
 };

@@ -3,12 +3,11 @@ use mosaic_domain::{
     ChatMessage, Conversation, ConversationId, ConversationTitle, LegacyId, Page, PageRequest,
     UserId,
 };
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::RepoError;
 
-/// Conversations with the AI companion, their messages, and the daily count
-/// of questions per person. Who may see a conversation is decided by the
+/// Conversations with the AI companion and their messages. Who may see a conversation is decided by the
 /// service (the domain's [`Conversation::check_owner`]); this port only
 /// stores and finds.
 #[cfg_attr(feature = "mock", mockall::automock)]
@@ -59,22 +58,4 @@ pub trait ConversationRepo: Send + Sync {
         &self,
         conversation: ConversationId,
     ) -> Result<Vec<ChatMessage>, RepoError>;
-
-    /// Counts one question of `user` on `day` if fewer than `per_day` were
-    /// counted; returns whether it was counted. MUST be one atomic statement,
-    /// so that concurrent calls (from any number of processes) never count
-    /// more than `per_day`.
-    async fn take_ai_message(
-        &self,
-        user: UserId,
-        day: Date,
-        per_day: u32,
-    ) -> Result<bool, RepoError>;
-
-    /// Gives back one question counted by [`Self::take_ai_message`] (the model
-    /// failed before answering); never goes below zero.
-    async fn return_ai_message(&self, user: UserId, day: Date) -> Result<(), RepoError>;
-
-    /// How many questions were counted for `user` on `day`.
-    async fn ai_messages_on(&self, user: UserId, day: Date) -> Result<u32, RepoError>;
 }

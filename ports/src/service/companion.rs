@@ -16,7 +16,8 @@ use time::OffsetDateTime;
 use super::error::RepoResultExt;
 use super::{MosaicService, Resource, ServiceError, ServiceResult};
 use crate::{
-    Clock, CompletionEvent, ConversationRepo, IdGenerator, LanguageModel, ModelError, TokenUsage,
+    Clock, CompletionEvent, ConversationRepo, IdGenerator, LanguageModel, ModelError, RateDecision,
+    RateLimiter, RateQuota, TokenUsage,
 };
 
 /// How the companion behaves.
@@ -47,8 +48,10 @@ impl Default for CompanionSettings {
 pub struct CompanionPorts {
     /// The chat model, if one is configured.
     pub model: Option<Arc<dyn LanguageModel>>,
-    /// Conversations and the daily count.
+    /// Conversations and their messages.
     pub conversations: Arc<dyn ConversationRepo>,
+    /// The shared limiter that counts questions against the daily quota.
+    pub limiter: Arc<dyn RateLimiter>,
     /// How it behaves.
     pub settings: CompanionSettings,
 }
@@ -74,8 +77,6 @@ pub struct CompanionStatus {
     pub model: Option<String>,
     /// Questions per person per day.
     pub messages_per_day: u32,
-    /// Questions the caller asked today (UTC), when signed in.
-    pub used_today: Option<u32>,
 }
 
 /// A question to the companion.
@@ -166,48 +167,31 @@ impl MosaicService {
         Ok((companion, model))
     }
 
-    /// Whether the companion is on, and the caller's use of it today.
-    pub async fn companion_status(&self, caller: Option<UserId>) -> ServiceResult<CompanionStatus> {
-        let Some(companion) = self.companion.as_ref() else {
-            return Ok(CompanionStatus {
-                enabled: false,
-                model: None,
-                messages_per_day: 0,
-                used_today: None,
-            });
-        };
-        let used_today = match caller {
-            Some(user) => Some(
-                companion
-                    .conversations
-                    .ai_messages_on(user, DailyQuota::day_of(self.now()))
-                    .await
-                    .or_missing(Resource::User)?,
-            ),
-            None => None,
-        };
-        Ok(CompanionStatus {
-            enabled: companion.model.is_some(),
-            model: companion.model.as_ref().map(|m| m.model_name().to_owned()),
-            messages_per_day: companion.settings.quota.per_day(),
-            used_today,
-        })
+    /// Whether the companion is on.
+    pub fn companion_status(&self) -> CompanionStatus {
+        let companion = self.companion.as_ref();
+        let model = companion.and_then(|c| c.model.as_ref());
+        CompanionStatus {
+            enabled: model.is_some(),
+            model: model.map(|m| m.model_name().to_owned()),
+            messages_per_day: companion.map_or(0, |c| c.settings.quota.per_day()),
+        }
     }
 
     /// Asks the companion about a legacy. Retrieval happens first
     /// ([`Self::retrieve`]), restricted to what the caller may read now and
     /// not kept out of the companion; the domain checks every passage again
     /// before it reaches the prompt. The question counts against the daily
-    /// quota (given back if the model fails before answering).
+    /// quota.
     pub async fn ask(&self, caller: UserId, ask: Ask) -> ServiceResult<AnswerStream> {
         let (companion, model) = self.model()?;
-        let access = self.access_to_existing(Some(caller), ask.legacy).await?;
         let legacy = self
             .ports
             .legacies
             .get_legacy(ask.legacy)
             .await
             .or_missing(Resource::Legacy)?;
+        let access = self.access(Some(caller), ask.legacy).await?;
         let earlier = match ask.conversation {
             Some(id) => {
                 let conversation = self.own_conversation(caller, id).await?;
@@ -226,33 +210,51 @@ impl MosaicService {
             None => None,
         };
 
-        let quota = companion.settings.quota;
-        let now = self.now();
-        let day = DailyQuota::day_of(now);
-        let counted = quota.per_day() > 0
-            && companion
-                .conversations
-                .take_ai_message(caller, day, quota.per_day())
-                .await
-                .or_missing(Resource::User)?;
-        if !counted {
-            return Err(ServiceError::AiQuotaExceeded {
-                per_day: quota.per_day(),
-                retry_after: DailyQuota::retry_after(now),
-            });
-        }
+        self.count_question(companion, caller).await?;
+        self.start_answer(
+            companion,
+            &*model,
+            &access,
+            &legacy,
+            &ask,
+            earlier,
+            self.now(),
+        )
+        .await
+    }
 
-        let started = self
-            .start_answer(companion, &*model, &access, &legacy, &ask, earlier, now)
-            .await;
-        if started.is_err() {
-            // Nothing was answered: the question does not count. A failure
-            // to give it back only costs the asker one question.
-            if let Err(err) = companion.conversations.return_ai_message(caller, day).await {
-                tracing::warn!(error = %err, "could not give back an AI question");
-            }
+    /// Counts a question against the caller's daily quota, through the
+    /// shared limiter (so N replicas enforce one quota). A question counts
+    /// when asked, also if the model then fails.
+    async fn count_question(
+        &self,
+        companion: &CompanionPorts,
+        caller: UserId,
+    ) -> ServiceResult<()> {
+        let quota = companion.settings.quota;
+        let per_day =
+            std::num::NonZeroU32::new(quota.per_day()).ok_or(ServiceError::AiQuotaExceeded {
+                per_day: 0,
+                retry_after: DailyQuota::PERIOD,
+            })?;
+        let decision = companion
+            .limiter
+            .acquire(
+                &DailyQuota::key(caller),
+                RateQuota {
+                    count: per_day,
+                    period: DailyQuota::PERIOD.unsigned_abs(),
+                },
+            )
+            .await
+            .or_missing(Resource::User)?;
+        match decision {
+            RateDecision::Allowed => Ok(()),
+            RateDecision::Limited { retry_after } => Err(ServiceError::AiQuotaExceeded {
+                per_day: per_day.get(),
+                retry_after: time::Duration::try_from(retry_after).unwrap_or(DailyQuota::PERIOD),
+            }),
         }
-        started
     }
 
     #[allow(clippy::too_many_arguments)]

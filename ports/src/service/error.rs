@@ -86,8 +86,8 @@ pub enum ServiceError {
     CompanionOff,
     /// The caller asked the companion as many questions as a day allows.
     #[error(
-        "you have asked the AI companion {per_day} questions today, the most a day allows; \
-         it answers again after midnight UTC"
+        "you have asked the AI companion {per_day} questions in the last day, the most a day \
+         allows; please try again later"
     )]
     AiQuotaExceeded {
         /// Questions per day.

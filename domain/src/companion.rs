@@ -16,7 +16,7 @@ use time::{Duration, OffsetDateTime};
 use crate::validation::{clean_multi_line, clean_single_line, text_value};
 use crate::{
     AccessError, ChatMessageId, ConversationId, Legacy, LegacyAccess, LegacyId, ReadScope, Story,
-    StoryId, StoryTitle, UserId,
+    StoryId, StoryQuery, StoryTitle, UserId,
 };
 
 text_value!(
@@ -91,6 +91,41 @@ impl CompanionScope {
             && !story.ai_excluded
             && self.read.admits(story.visibility, story.author_id)
     }
+}
+
+// ----- retrieval ----------------------------------------------------------
+
+/// The story search that finds candidates for a question: any of its
+/// content words (common English function words and words shorter than
+/// three letters left out), ranked by the search engine. `None` when the
+/// question has no such word ("Who was she?"): then the newest stories the
+/// asker may read are the candidates.
+pub fn retrieval_query(question: &Question) -> Option<StoryQuery> {
+    const MOST_WORDS: usize = 16;
+    const COMMON: &[&str] = &[
+        "the", "and", "did", "does", "was", "were", "what", "when", "where", "which", "who",
+        "whom", "why", "how", "her", "his", "she", "him", "they", "them", "their", "you", "your",
+        "for", "with", "about", "from", "that", "this", "have", "has", "had", "are", "any", "ever",
+        "tell", "can", "could", "would", "should", "like", "our", "not", "there", "then", "than",
+        "into", "onto", "its", "it's", "also", "just", "very", "much", "many", "some", "most",
+    ];
+    let mut words: Vec<String> = Vec::new();
+    for word in question
+        .as_str()
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+    {
+        if word.chars().count() >= 3 && !COMMON.contains(&word.as_str()) && !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words.truncate(MOST_WORDS);
+    if words.is_empty() {
+        return None;
+    }
+    // "a OR b OR c " — the trailing space keeps the last word whole (no
+    // prefix search); the parser turns the words into one any-of group.
+    StoryQuery::parse(&format!("{} ", words.join(" OR "))).ok()
 }
 
 // ----- passages and the prompt -------------------------------------------

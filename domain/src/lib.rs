@@ -99,7 +99,7 @@ pub use companion::{
     ChatMessage, ChatRole, Citation, CitationScanner, CompanionScope, Conversation,
     ConversationTitle, DailyQuota, Passage, Passages, PromptMessage, PromptRole, Question,
     UnknownChatRole, build_prompt, citation_available, citations_in, may_inform_answer,
-    sanitize_answer,
+    retrieval_query, sanitize_answer,
 };
 pub use ids::{
     ChatMessageId, ConversationId, LegacyId, MediaId, RevisionId, SessionId, StoryId, UserId,

@@ -416,3 +416,37 @@ fn chat_role_names_round_trip() {
     }
     assert!("system".parse::<ChatRole>().is_err());
 }
+
+// ----- retrieval -----------------------------------------------------------
+
+#[test]
+fn a_question_searches_for_any_of_its_content_words_whole() {
+    let query = retrieval_query(&question("What did she cook on Sundays, with Grandpa?")).unwrap();
+    assert_eq!(query.all_of().len(), 1, "one any-of group: {query:?}");
+    let words: Vec<SearchTerm> = query.all_of()[0].clone();
+    assert_eq!(
+        words,
+        vec![
+            SearchTerm::Word("cook".into()),
+            SearchTerm::Word("sundays".into()),
+            SearchTerm::Word("grandpa".into()),
+        ]
+    );
+    assert!(query.none_of().is_empty());
+}
+
+#[test]
+fn operators_typed_in_a_question_are_only_words() {
+    let query = retrieval_query(&question("-garden \"roses\" OR tulips*")).unwrap();
+    assert!(query.none_of().is_empty());
+    assert!(
+        query.all_of()[0]
+            .iter()
+            .all(|t| matches!(t, SearchTerm::Word(_)))
+    );
+}
+
+#[test]
+fn a_question_without_content_words_has_no_search() {
+    assert!(retrieval_query(&question("Who was she?")).is_none());
+}

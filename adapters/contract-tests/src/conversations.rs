@@ -278,3 +278,56 @@ pub async fn ai_opt_out_reads_back_and_survives_edits<S: Store>(store: &S) {
         Err(RepoError::NotFound)
     ));
 }
+
+/// The companion's search leaves out the stories kept away from it, inside
+/// the ranked query (the page is still full), and only when asked to.
+pub async fn companion_search_leaves_out_opted_out_stories<S: Store>(store: &S) {
+    let alice = given_user(store, "Alice").await;
+    let grandma = given_legacy(store, "Jane Doe", &alice, at(1)).await;
+    let mut kept_out = Vec::new();
+    for i in 0..4 {
+        let memory = story(
+            grandma.id,
+            alice.id,
+            &format!("pierogi {i}"),
+            Visibility::Public,
+            at(2 + i),
+        );
+        store.create_story(&memory).await.unwrap();
+        if i % 2 == 0 {
+            store.set_story_ai_excluded(memory.id, true).await.unwrap();
+            kept_out.push(memory.id);
+        }
+    }
+    let access =
+        mosaic_domain::LegacyAccess::user(grandma.id, alice.id, Some(mosaic_domain::Role::Creator));
+    let query = mosaic_domain::StoryQuery::parse("pierogi ").unwrap();
+    let page = mosaic_domain::SearchPageRequest::first().with_limit(2);
+    let companion = mosaic_ports::SearchFilters {
+        companion_only: true,
+        ..mosaic_ports::SearchFilters::default()
+    };
+    let hits = store
+        .search_stories(
+            &query,
+            mosaic_domain::SearchScope::legacy(&access),
+            &companion,
+            page,
+        )
+        .await
+        .unwrap()
+        .hits;
+    assert_eq!(hits.len(), 2, "the page is full of eligible stories");
+    assert!(hits.iter().all(|hit| !kept_out.contains(&hit.story_id)));
+    let everyone = store
+        .search_stories(
+            &query,
+            mosaic_domain::SearchScope::legacy(&access),
+            &mosaic_ports::SearchFilters::default(),
+            mosaic_domain::SearchPageRequest::first().with_limit(10),
+        )
+        .await
+        .unwrap()
+        .hits;
+    assert_eq!(everyone.len(), 4);
+}

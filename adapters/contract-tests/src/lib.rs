@@ -203,6 +203,7 @@ macro_rules! contract_tests {
                 message_for_a_missing_conversation_is_not_found,
                 rename_and_delete_for_good,
                 ai_opt_out_reads_back_and_survives_edits,
+                companion_search_leaves_out_opted_out_stories,
             }
             sessions {
                 session_reads_back_by_token_hash,

@@ -32,6 +32,7 @@ async fn written<S: Store>(
         created_at,
         updated_at: created_at,
         deleted_at: None,
+        ai_excluded: false,
     };
     store.create_story(&story).await.unwrap();
     story

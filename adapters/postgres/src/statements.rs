@@ -73,6 +73,7 @@ macro_rules! search_stories {
                AND ($6::text IS NULL OR s.visibility = $6) \
                AND ($7::timestamptz IS NULL OR s.created_at >= $7) \
                AND ($8::timestamptz IS NULL OR s.created_at < $8) \
+               AND (NOT $12 OR NOT s.ai_excluded) \
                AND (ts_rank_cd(s.search_vector, q.query)::float8, s.id) < ($9, $10) \
                    ORDER BY rank DESC, s.id DESC LIMIT $11) AS page \
              JOIN stories s ON s.id = page.id \

@@ -585,6 +585,7 @@ macro_rules! impl_repositories {
                         .bind(rank)
                         .bind(id)
                         .bind(i64::from(page.fetch_limit()))
+                        .bind(filters.companion_only)
                         .fetch_all(self.pool())
                         .await
                         .map_err(read_error)?;

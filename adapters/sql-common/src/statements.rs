@@ -106,7 +106,8 @@ pub struct Statements {
     /// (2) admitted by its read scope (private 3, personal author 4), passing
     /// the filters (author 5, visibility 6, created at or after 7, created
     /// before 8, each NULL for "any"), below the keyset (rank 9, id 10) by
-    /// rank then id descending, limit 11. Deleted stories never match.
+    /// rank then id descending, limit 11; when (12) is true, stories kept
+    /// out of the AI companion do not match. Deleted stories never match.
     pub search_in_legacy: &'static str,
     /// Like `search_in_legacy`, over every legacy where user (2) is an
     /// approved member, admitted by the member read scope (private 3,

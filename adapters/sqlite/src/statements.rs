@@ -73,6 +73,7 @@ macro_rules! search_stories {
                AND (?6 IS NULL OR s.visibility = ?6) \
                AND (?7 IS NULL OR s.created_at >= ?7) \
                AND (?8 IS NULL OR s.created_at < ?8) \
+               AND (NOT ?12 OR s.ai_excluded = 0) \
                AND (-bm25(stories_fts, 10.0, 1.0) < ?9 \
                     OR (-bm25(stories_fts, 10.0, 1.0) = ?9 AND s.id < ?10)) \
                    ORDER BY score DESC, s.id DESC LIMIT ?11) AS page \

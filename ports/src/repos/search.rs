@@ -20,9 +20,11 @@ pub struct SearchFilters {
     pub created_from: Option<OffsetDateTime>,
     /// Only stories written before this instant.
     pub created_before: Option<OffsetDateTime>,
-    // Filters that a use case adds later (for instance "leave out the
-    // stories their authors keep away from the AI companion") go here, and
-    // each adapter adds one condition to its ranked query.
+    /// Leave out the stories their authors keep away from the AI companion
+    /// (the companion's retrieval sets it).
+    pub companion_only: bool,
+    // Filters that a use case adds later go here, and each adapter adds one
+    // condition to its ranked query.
 }
 
 /// One story found, as the reader may see it.

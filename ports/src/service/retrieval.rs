@@ -1,70 +1,63 @@
-//! Retrieval for the AI companion: the candidate stories for a question.
-//!
-//! INTERIM: until the story-search port lands, candidates come from the
-//! story list (the same `ReadScope` query every reader's list uses, so no
-//! second permission path), ranked here by how many of the question's words
-//! a story contains. The search port replaces the ranking; the contract
-//! stays: only stories [`CompanionScope`] admits, best first.
+//! Retrieval for the AI companion: the candidate stories for a question,
+//! through the one story-search port (the same scope rule as every search,
+//! plus the companion's filter), never through a second permission path.
 
-use mosaic_domain::{CompanionScope, LegacyAccess, PageRequest, Question, Story};
+use mosaic_domain::{
+    LegacyAccess, PageRequest, Question, SearchPageRequest, SearchScope, Story, retrieval_query,
+};
 
 use super::error::RepoResultExt;
 use super::{MosaicService, Resource, ServiceResult};
-
-/// How many of the newest readable stories the interim ranking looks at.
-const LISTED: u32 = PageRequest::MAX_LIMIT;
+use crate::{RepoError, SearchFilters};
 
 impl MosaicService {
     /// Up to `limit` stories that may inform an answer to `question` for
-    /// this asker, best first. Every story returned is admitted by
-    /// [`CompanionScope::of`]`(access)`.
+    /// this asker, best first: the search port's hits in the legacy, within
+    /// the asker's read scope, leaving out stories kept away from the
+    /// companion. A question without searchable words gets the newest
+    /// readable stories instead. The caller still passes every story
+    /// through the domain's `Passages::select`.
     pub(crate) async fn retrieve(
         &self,
         access: &LegacyAccess,
         question: &Question,
         limit: usize,
     ) -> ServiceResult<Vec<Story>> {
-        let scope = CompanionScope::of(access);
-        let page = PageRequest::new(None, Some(LISTED))?;
-        let listed = self
+        let wanted = u32::try_from(limit).unwrap_or(u32::MAX);
+        let Some(query) = retrieval_query(question) else {
+            let page = PageRequest::new(None, Some(wanted.clamp(1, PageRequest::MAX_LIMIT)))?;
+            let newest = self
+                .ports
+                .stories
+                .list_stories(access.legacy_id(), access.read_scope(), page)
+                .await
+                .or_missing(Resource::Legacy)?;
+            return Ok(newest.items.into_iter().map(|view| view.story).collect());
+        };
+        let filters = SearchFilters {
+            companion_only: true,
+            ..SearchFilters::default()
+        };
+        let hits = self
             .ports
-            .stories
-            .list_stories(scope.legacy_id(), scope.read_scope(), page)
+            .search
+            .search_stories(
+                &query,
+                SearchScope::legacy(access),
+                &filters,
+                SearchPageRequest::first().with_limit(wanted),
+            )
             .await
             .or_missing(Resource::Legacy)?;
-        let words = question_words(question.as_str());
-        let mut scored: Vec<(usize, Story)> = listed
-            .items
-            .into_iter()
-            .map(|view| view.story)
-            .filter(|story| scope.admits(story))
-            .filter_map(|story| {
-                let text = format!("{} {}", story.title, story.content).to_lowercase();
-                let score = words.iter().filter(|w| text.contains(w.as_str())).count();
-                (score > 0).then_some((score, story))
-            })
-            .collect();
-        // Stable: equal scores keep the list's newest-first order.
-        scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-        Ok(scored.into_iter().take(limit).map(|(_, s)| s).collect())
+        let mut stories = Vec::with_capacity(hits.hits.len());
+        for hit in hits.hits {
+            match self.ports.stories.get_story(hit.story_id).await {
+                Ok(view) => stories.push(view.story),
+                // Deleted for good between the search and now.
+                Err(RepoError::NotFound) => {}
+                Err(err) => return Err(super::ServiceError::from_repo(err, Resource::Story)),
+            }
+        }
+        Ok(stories)
     }
-}
-
-/// The words of a question worth looking for: lower-cased, three letters
-/// or more, common English function words left out.
-fn question_words(question: &str) -> Vec<String> {
-    const COMMON: &[&str] = &[
-        "the", "and", "did", "does", "was", "were", "what", "when", "where", "which", "who",
-        "whom", "why", "how", "her", "his", "she", "him", "they", "them", "their", "you", "your",
-        "for", "with", "about", "from", "that", "this", "have", "has", "had", "are", "any", "ever",
-        "tell", "can", "could", "would", "should", "like", "our", "not",
-    ];
-    let mut words: Vec<String> = question
-        .split(|c: char| !c.is_alphanumeric())
-        .map(str::to_lowercase)
-        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
-        .collect();
-    words.sort();
-    words.dedup();
-    words
 }

@@ -78,6 +78,7 @@ impl SearchApi {
             created_from: from.0.map(start_of_day),
             // The end day is included: up to the start of the next day.
             created_before: to.0.map(|day| start_of_day(day) + Duration::DAY),
+            companion_only: false,
         };
         let results = state
             .service

@@ -77,6 +77,7 @@ pub use language_model::{
 };
 pub use repos::*;
 pub use service::{AdminService, LegacyOverview};
+pub use service::{ArchiveExport, ArchiveMediaSource, ExportKind, ImportAs, ImportReport};
 pub use service::{
     AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
     CompanionStatus, ConversationView, MessageView,
@@ -88,7 +89,9 @@ pub use service::{
 pub use service::{
     MediaView, OrphanMediaReport, Registered, THUMBNAIL_SUFFIX, thumbnail_storage_key,
 };
-pub use storage::{ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject};
+pub use storage::{
+    ObjectBytes, ObjectInfo, ObjectStorage, PresignedRequest, StorageError, StoredObject,
+};
 pub use system::{Clock, IdGenerator, RandomIds, SystemClock};
 pub use thumbnails::{NoThumbnails, Thumbnail, ThumbnailError, ThumbnailMaker};
 

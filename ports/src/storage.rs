@@ -1,6 +1,10 @@
 //! The object-storage port: where the bytes of photos and videos live.
 
+use std::path::Path;
+
 use async_trait::async_trait;
+use bytes::Bytes;
+use futures_util::stream::BoxStream;
 use mosaic_domain::MediaType;
 use thiserror::Error;
 use time::{Duration, OffsetDateTime};
@@ -48,6 +52,9 @@ pub enum StorageError {
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
+
+/// An object's bytes, chunk by chunk (see [`ObjectStorage::read`]).
+pub type ObjectBytes = BoxStream<'static, Result<Bytes, StorageError>>;
 
 /// Object storage for media: S3, an S3-compatible store, or a local folder.
 /// Keys are built by the caller from ids, never from user file names.
@@ -98,4 +105,24 @@ pub trait ObjectStorage: Send + Sync {
 
     /// Deletes the object. MUST succeed when there is no object (idempotent).
     async fn delete(&self, key: &str) -> Result<(), StorageError>;
+
+    /// The object's bytes as a stream, read as the stream is polled (never
+    /// the whole object in memory). MUST return [`StorageError::NotFound`]
+    /// when there is no object.
+    async fn read(&self, key: &str) -> Result<ObjectBytes, StorageError>;
+
+    /// Stores the local file at `path` under `key` as `media_type`,
+    /// streaming it (never the whole file in memory), replacing any object
+    /// there. For objects the server makes itself (archive imports).
+    async fn put_file(
+        &self,
+        key: &str,
+        media_type: MediaType,
+        path: &Path,
+    ) -> Result<(), StorageError>;
+
+    /// Copies the object at `from` to `to` inside the store (replacing any
+    /// object at `to`). MUST return [`StorageError::NotFound`] when there is
+    /// no object at `from`.
+    async fn copy(&self, from: &str, to: &str) -> Result<(), StorageError>;
 }

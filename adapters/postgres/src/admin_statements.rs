@@ -100,6 +100,39 @@ pub(crate) const POSTGRES_ADMIN: AdminStatements = AdminStatements {
         " FROM media WHERE $1::uuid IS NULL OR id > $1 ORDER BY id LIMIT $2"
     ),
 
+    archive_legacy: concat!("SELECT ", legacy_columns!(), " FROM legacies WHERE id = $1"),
+    archive_role_of: "SELECT role FROM legacy_members WHERE legacy_id = $1 AND user_id = $2",
+    archive_legacies_of_contributor: "SELECT legacy_id FROM legacy_members WHERE user_id = $1 \
+        UNION SELECT legacy_id FROM stories WHERE author_id = $1 AND deleted_at IS NULL \
+        UNION SELECT legacy_id FROM media WHERE uploaded_by = $1 AND legacy_id IS NOT NULL \
+        ORDER BY 1",
+    archive_members: "SELECT m.legacy_id, m.user_id, m.role, m.joined_at, users.name \
+        FROM legacy_members m JOIN users ON users.id = m.user_id \
+        WHERE m.legacy_id = $1 AND ($2 OR m.role <> 'pending') ORDER BY m.user_id",
+    archive_stories: "SELECT s.id, s.legacy_id, s.author_id, s.title, s.content, s.visibility, \
+        s.created_at, s.updated_at, s.deleted_at, s.ai_excluded, users.name AS author_name \
+        FROM stories s JOIN users ON users.id = s.author_id \
+        WHERE s.legacy_id = $1 AND s.deleted_at IS NULL \
+        AND (s.visibility = 'public' OR ($2 AND s.visibility = 'private') \
+             OR (s.visibility = 'personal' AND s.author_id = $3)) \
+        AND ($4::uuid IS NULL OR s.author_id = $4) AND ($5::uuid IS NULL OR s.id > $5) \
+        ORDER BY s.id LIMIT $6",
+    archive_revisions: concat!(
+        "SELECT ",
+        revision_columns!(),
+        " FROM story_revisions \
+         WHERE story_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1)) \
+         ORDER BY story_id, id"
+    ),
+    archive_media: concat!(
+        "SELECT ",
+        media_columns!(),
+        " FROM media WHERE legacy_id = $1 AND ($2 OR uploaded_by = $3) \
+         AND ($4::uuid IS NULL OR uploaded_by = $4) AND ($5::uuid IS NULL OR id > $5) \
+         ORDER BY id LIMIT $6"
+    ),
+    archive_names: "SELECT id, name FROM users \
+        WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1))",
     insert_user: concat!(
         "INSERT INTO users (",
         user_columns!(),

@@ -247,6 +247,23 @@ impl ObjectStorage for MediaStore {
     async fn delete(&self, key: &str) -> Result<(), StorageError> {
         self.port().delete(key).await
     }
+
+    async fn read(&self, key: &str) -> Result<mosaic_ports::ObjectBytes, StorageError> {
+        self.port().read(key).await
+    }
+
+    async fn put_file(
+        &self,
+        key: &str,
+        media_type: MediaType,
+        path: &std::path::Path,
+    ) -> Result<(), StorageError> {
+        self.port().put_file(key, media_type, path).await
+    }
+
+    async fn copy(&self, from: &str, to: &str) -> Result<(), StorageError> {
+        self.port().copy(from, to).await
+    }
 }
 
 #[cfg(test)]

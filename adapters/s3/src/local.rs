@@ -394,6 +394,61 @@ impl ObjectStorage for LocalStorage {
             Err(err) => Err(storage_error(err)),
         }
     }
+
+    async fn read(&self, key: &str) -> Result<mosaic_ports::ObjectBytes, StorageError> {
+        Ok(self.read_object(key).await?.body)
+    }
+
+    /// Streamed through a staging file and renamed, like uploads.
+    async fn put_file(
+        &self,
+        key: &str,
+        _media_type: MediaType,
+        path: &std::path::Path,
+    ) -> Result<(), StorageError> {
+        let key = parse_key(key)?;
+        let file = tokio::fs::File::open(path).await.map_err(|err| {
+            StorageError::Internal(anyhow::Error::new(err).context("opening the file to store"))
+        })?;
+        let multipart = self
+            .store
+            .put_multipart(&object_path(&key))
+            .await
+            .map_err(storage_error)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(multipart, WRITE_CHUNK_BYTES);
+        let mut chunks = tokio_util::io::ReaderStream::with_capacity(file, WRITE_CHUNK_BYTES);
+        let outcome = loop {
+            match chunks.next().await {
+                None => break Ok(()),
+                Some(Err(err)) => {
+                    break Err(StorageError::Internal(
+                        anyhow::Error::new(err).context("reading the file to store"),
+                    ));
+                }
+                Some(Ok(chunk)) => {
+                    if let Err(err) = writer.wait_for_capacity(2).await {
+                        break Err(storage_error(err));
+                    }
+                    writer.put(chunk);
+                }
+            }
+        };
+        match outcome {
+            Ok(()) => writer.finish().await.map(|_| ()).map_err(storage_error),
+            Err(err) => {
+                let _ = writer.abort().await;
+                Err(err)
+            }
+        }
+    }
+
+    async fn copy(&self, from: &str, to: &str) -> Result<(), StorageError> {
+        let (from, to) = (parse_key(from)?, parse_key(to)?);
+        self.store
+            .copy(&object_path(&from), &object_path(&to))
+            .await
+            .map_err(storage_error)
+    }
 }
 
 fn parse_key(key: &str) -> Result<StorageKey, StorageError> {

@@ -391,6 +391,65 @@ impl ObjectStorage for S3Storage {
             Err(other) => Err(other),
         }
     }
+
+    async fn read(&self, key: &str) -> Result<mosaic_ports::ObjectBytes, StorageError> {
+        let key = parse_key(key)?;
+        let output = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        let chunks = futures_util::stream::unfold(output.body, |mut body| async move {
+            body.next().await.map(|chunk| {
+                let chunk = chunk.map_err(|err| {
+                    StorageError::Unavailable(anyhow::Error::new(err).context("reading an object"))
+                });
+                (chunk, body)
+            })
+        });
+        Ok(Box::pin(chunks))
+    }
+
+    /// The SDK streams the file from disk (its length is known, so one
+    /// signed PUT).
+    async fn put_file(
+        &self,
+        key: &str,
+        media_type: MediaType,
+        path: &std::path::Path,
+    ) -> Result<(), StorageError> {
+        let key = parse_key(key)?;
+        let body = ByteStream::from_path(path).await.map_err(|err| {
+            StorageError::Internal(anyhow::Error::new(err).context("opening the file to store"))
+        })?;
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key.as_str())
+            .content_type(media_type.mime())
+            .body(body)
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
+    }
+
+    async fn copy(&self, from: &str, to: &str) -> Result<(), StorageError> {
+        let (from, to) = (parse_key(from)?, parse_key(to)?);
+        // Keys hold only URL-safe characters (see `StorageKey`).
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{}", self.bucket, from.as_str()))
+            .key(to.as_str())
+            .send()
+            .await
+            .map_err(sdk_error)?;
+        Ok(())
+    }
 }
 
 fn parse_key(key: &str) -> Result<StorageKey, StorageError> {

@@ -42,6 +42,30 @@ pub struct AdminStatements {
     /// Media rows with id above (1), by id, limit 2.
     pub export_media: &'static str,
 
+    /// Legacy row by id (1).
+    pub archive_legacy: &'static str,
+    /// The `role` of user (2) in legacy (1).
+    pub archive_role_of: &'static str,
+    /// `legacy_id`s (one column) where user (1) is a member, wrote a live
+    /// story or uploaded media, each once, by id.
+    pub archive_legacies_of_contributor: &'static str,
+    /// Member entry rows (membership columns and `users.name`) of legacy (1),
+    /// pending ones when (2), by user id.
+    pub archive_members: &'static str,
+    /// Story view rows of legacy (1), not deleted, admitted by the scope
+    /// (private 2, personal author 3), by author (4) when not NULL, with id
+    /// above (5) when not NULL, by id, limit 6.
+    pub archive_stories: &'static str,
+    /// Revision rows of the stories whose ids are the JSON array (1) of
+    /// 32-digit hex strings, by story id then id.
+    pub archive_revisions: &'static str,
+    /// Media rows of legacy (1) admitted by the scope (all 2, uploader 3),
+    /// uploaded by (4) when not NULL, id above (5) when not NULL, by id,
+    /// limit 6.
+    pub archive_media: &'static str,
+    /// `id, name` of the users whose ids are the JSON array (1).
+    pub archive_names: &'static str,
+
     /// Insert a user: id, email, name, avatar_url, is_admin, disabled, created_at, updated_at.
     pub insert_user: &'static str,
     /// Insert an identity: issuer, subject, user_id.
@@ -152,14 +176,16 @@ macro_rules! impl_admin_repository {
                 StoryRevision, User, UserId,
             };
             use $crate::__private::ports::{
-                AdminRepo, BackupRecord, ExportReader, IdentityLink, LegacyContents, RecordKind,
-                RepoError, RestoreWriter, StoreCounts,
+                AdminRepo, ArchiveRepo, ArchiveSnapshot, BackupRecord, ExportReader, IdentityLink,
+                LegacyContents, MemberEntry, RecordKind, RepoError, RestoreWriter, StoreCounts,
+                StoryView,
             };
             use $crate::__private::sqlx;
             use $crate::__private::time::OffsetDateTime;
             use $crate::__private::uuid::Uuid;
             use $crate::rows::{
-                LegacyRow, MediaRow, MembershipRow, RevisionRow, SessionRow, StoryRow, UserRow,
+                LegacyRow, MediaRow, MemberEntryRow, MembershipRow, RevisionRow, SessionRow,
+                StoryRow, StoryViewRow, UserRow,
             };
             use $crate::{
                 AdminStatements, CountsRow, LegacyContentsRow, Timestamp, conflict, read_error,
@@ -325,6 +351,171 @@ macro_rules! impl_admin_repository {
 
                 async fn finish(self: Box<Self>) -> Result<(), RepoError> {
                     self.tx.commit().await.map_err(read_error)
+                }
+            }
+
+            fn hex_ids(ids: impl Iterator<Item = Uuid>) -> sqlx::types::Json<Vec<String>> {
+                sqlx::types::Json(ids.map(|id| id.simple().to_string()).collect())
+            }
+
+            #[async_trait]
+            impl ArchiveSnapshot for SnapshotReader {
+                async fn legacy(&mut self, id: LegacyId) -> Result<Legacy, RepoError> {
+                    sqlx::query_as::<_, LegacyRow>(SQL.archive_legacy)
+                        .bind(id.as_uuid())
+                        .fetch_optional(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?
+                        .ok_or(RepoError::NotFound)?
+                        .into_domain()
+                }
+
+                async fn role_of(
+                    &mut self,
+                    legacy: LegacyId,
+                    user: UserId,
+                ) -> Result<Option<$crate::__private::domain::Role>, RepoError> {
+                    let role: Option<String> = sqlx::query_scalar(SQL.archive_role_of)
+                        .bind(legacy.as_uuid())
+                        .bind(user.as_uuid())
+                        .fetch_optional(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?;
+                    role.map(|r| {
+                        r.parse()
+                            .map_err(|err: $crate::__private::domain::UnknownRole| {
+                                RepoError::Internal(err.into())
+                            })
+                    })
+                    .transpose()
+                }
+
+                async fn legacies_of_contributor(
+                    &mut self,
+                    user: UserId,
+                ) -> Result<Vec<LegacyId>, RepoError> {
+                    let ids: Vec<Uuid> = sqlx::query_scalar(SQL.archive_legacies_of_contributor)
+                        .bind(user.as_uuid())
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?;
+                    Ok(ids.into_iter().map(LegacyId::from_uuid).collect())
+                }
+
+                async fn members(
+                    &mut self,
+                    legacy: LegacyId,
+                    include_pending: bool,
+                ) -> Result<Vec<MemberEntry>, RepoError> {
+                    let rows = sqlx::query_as::<_, MemberEntryRow>(SQL.archive_members)
+                        .bind(legacy.as_uuid())
+                        .bind(include_pending)
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?;
+                    convert(rows, MemberEntryRow::into_domain)
+                }
+
+                async fn stories(
+                    &mut self,
+                    legacy: LegacyId,
+                    scope: $crate::__private::domain::ReadScope,
+                    author: Option<UserId>,
+                    after: Option<$crate::__private::domain::StoryId>,
+                    limit: u32,
+                ) -> Result<Vec<StoryView>, RepoError> {
+                    let rows = sqlx::query_as::<_, StoryViewRow>(SQL.archive_stories)
+                        .bind(legacy.as_uuid())
+                        .bind(scope.includes_private())
+                        .bind(scope.personal_author().map(|u| u.as_uuid()))
+                        .bind(author.map(|u| u.as_uuid()))
+                        .bind(after.map(|s| s.as_uuid()))
+                        .bind(i64::from(limit))
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?;
+                    convert(rows, StoryViewRow::into_domain)
+                }
+
+                async fn revisions(
+                    &mut self,
+                    stories: &[$crate::__private::domain::StoryId],
+                ) -> Result<Vec<StoryRevision>, RepoError> {
+                    if stories.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let rows = sqlx::query_as::<_, RevisionRow>(SQL.archive_revisions)
+                        .bind(hex_ids(stories.iter().map(|s| s.as_uuid())))
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?;
+                    convert(rows, RevisionRow::into_domain)
+                }
+
+                async fn media(
+                    &mut self,
+                    legacy: LegacyId,
+                    scope: $crate::__private::domain::MediaScope,
+                    uploader: Option<UserId>,
+                    after: Option<$crate::__private::domain::MediaId>,
+                    limit: u32,
+                ) -> Result<Vec<MediaRecord>, RepoError> {
+                    let rows = sqlx::query_as::<_, MediaRow>(SQL.archive_media)
+                        .bind(legacy.as_uuid())
+                        .bind(scope.includes_all())
+                        .bind(scope.uploader().map(|u| u.as_uuid()))
+                        .bind(uploader.map(|u| u.as_uuid()))
+                        .bind(after.map(|m| m.as_uuid()))
+                        .bind(i64::from(limit))
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?;
+                    convert(rows, MediaRow::into_domain)
+                }
+
+                async fn names(
+                    &mut self,
+                    users: &[UserId],
+                ) -> Result<Vec<(UserId, $crate::__private::domain::PersonName)>, RepoError>
+                {
+                    if users.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let rows: Vec<(Uuid, String)> = sqlx::query_as(SQL.archive_names)
+                        .bind(hex_ids(users.iter().map(|u| u.as_uuid())))
+                        .fetch_all(&mut *self.tx)
+                        .await
+                        .map_err(read_error)?;
+                    rows.into_iter()
+                        .map(|(id, name)| {
+                            $crate::__private::domain::PersonName::new(&name)
+                                .map(|name| (UserId::from_uuid(id), name))
+                                .map_err(|err| RepoError::Internal(err.into()))
+                        })
+                        .collect()
+                }
+
+                async fn finish(self: Box<Self>) -> Result<(), RepoError> {
+                    self.tx.commit().await.map_err(read_error)
+                }
+            }
+
+            #[async_trait]
+            impl ArchiveRepo for $store {
+                async fn begin_archive_snapshot(
+                    &self,
+                ) -> Result<Box<dyn ArchiveSnapshot>, RepoError> {
+                    let tx = self
+                        .pool()
+                        .begin_with(SQL.begin_snapshot)
+                        .await
+                        .map_err(read_error)?;
+                    Ok(Box::new(SnapshotReader { tx }))
+                }
+
+                async fn begin_import(&self) -> Result<Box<dyn RestoreWriter>, RepoError> {
+                    let tx = self.begin_write().await.map_err(read_error)?;
+                    Ok(Box::new(TransactionWriter { tx }))
                 }
             }
 

@@ -152,6 +152,9 @@ impl From<ServiceError> for ApiError {
                 Self::Conflict(Json(ErrorBody::new(membership_code(membership), message)))
             }
             ServiceError::Conflict(_) => Self::Conflict(Json(ErrorBody::new("CONFLICT", message))),
+            ServiceError::InvalidArchive(_) => {
+                Self::Unprocessable(Json(ErrorBody::new("INVALID_ARCHIVE", message)))
+            }
             ServiceError::QuotaExceeded {
                 quota_bytes,
                 used_bytes,

@@ -22,6 +22,7 @@ struct Series {
 #[derive(Debug, Default)]
 pub struct Metrics {
     series: Mutex<BTreeMap<(String, String, u16), Series>>,
+    archives: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
 }
 
 impl Metrics {
@@ -42,6 +43,18 @@ impl Metrics {
                 *bucket += 1;
             }
         }
+    }
+
+    /// Counts an archive operation: `kind` is `legacy_export`,
+    /// `person_export` or `import`; `outcome` is `started`, `completed` or
+    /// `failed`.
+    pub fn count_archive(&self, kind: &'static str, outcome: &'static str) {
+        *self
+            .archives
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry((kind, outcome))
+            .or_default() += 1;
     }
 
     /// The Prometheus text exposition, with extra gauges appended.
@@ -87,6 +100,19 @@ impl Metrics {
                 out,
                 "mosaic_http_request_duration_seconds_count{{{labels}}} {}",
                 s.count
+            );
+        }
+        let archives = self
+            .archives
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        out.push_str("# HELP mosaic_archive_operations_total Archive exports and imports by kind and outcome.\n");
+        out.push_str("# TYPE mosaic_archive_operations_total counter\n");
+        for ((kind, outcome), count) in &archives {
+            let _ = writeln!(
+                out,
+                "mosaic_archive_operations_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} {count}"
             );
         }
         for (name, value) in gauges {

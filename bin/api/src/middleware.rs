@@ -145,6 +145,11 @@ pub async fn body_limit<E: Endpoint>(
             "the request body is too large",
         )
     };
+    // The archive import streams its (large) body to disk and enforces its
+    // own limit.
+    if req.original_uri().path() == crate::api::IMPORT_ROUTE {
+        return next.call(req).await.map(IntoResponse::into_response);
+    }
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

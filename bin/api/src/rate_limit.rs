@@ -17,6 +17,8 @@ pub struct RateLimitSettings {
     pub stories_per_minute: NonZeroU32,
     /// Sign-in attempts one IP address may make per minute.
     pub sign_ins_per_minute: NonZeroU32,
+    /// Archive exports and imports one person may start per hour.
+    pub archives_per_hour: NonZeroU32,
 }
 
 impl Default for RateLimitSettings {
@@ -24,6 +26,7 @@ impl Default for RateLimitSettings {
         Self {
             stories_per_minute: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
             sign_ins_per_minute: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
+            archives_per_hour: NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN),
         }
     }
 }
@@ -61,6 +64,17 @@ impl RateLimits {
         self.check(&key, self.settings.sign_ins_per_minute).await
     }
 
+    /// `Err(seconds to wait)` when the user started too many archive
+    /// exports or imports in the last hour.
+    pub async fn check_archive(&self, user: UserId) -> Result<(), u64> {
+        let key = format!("archive:{}", user.as_uuid());
+        let quota = RateQuota {
+            count: self.settings.archives_per_hour,
+            period: std::time::Duration::from_secs(3600),
+        };
+        self.check_quota(&key, quota).await
+    }
+
     /// Forgets keys whose limits have fully recovered, so the table stays
     /// small; called periodically. Safe on any number of replicas at once.
     pub async fn forget_idle_keys(&self) {
@@ -74,11 +88,12 @@ impl RateLimits {
     /// cannot answer, the request goes ahead and meets the same outage (a
     /// clear 503) in its own query, rather than failing here on a guess.
     async fn check(&self, key: &str, per_minute: NonZeroU32) -> Result<(), u64> {
-        match self
-            .limiter
-            .acquire(key, RateQuota::per_minute(per_minute))
+        self.check_quota(key, RateQuota::per_minute(per_minute))
             .await
-        {
+    }
+
+    async fn check_quota(&self, key: &str, quota: RateQuota) -> Result<(), u64> {
+        match self.limiter.acquire(key, quota).await {
             Ok(decision) => decision.retry_after_secs().map_or(Ok(()), Err),
             Err(err) => {
                 tracing::warn!(error = %err, "rate limiter unavailable; request let through");

@@ -99,6 +99,7 @@ pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, W
             RateLimitSettings {
                 stories_per_minute: per_minute(config.stories_per_minute),
                 sign_ins_per_minute: per_minute(config.sign_ins_per_minute),
+                archives_per_hour: per_minute(config.archives_per_hour),
             },
         ),
         metrics: Arc::new(Metrics::default()),

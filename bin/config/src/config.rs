@@ -148,6 +148,9 @@ pub struct Config {
     /// Then how long in-flight requests may take to finish
     /// (`MOSAIC_SHUTDOWN_GRACE_SECONDS`, default 20).
     pub shutdown_grace_seconds: u32,
+    /// Archive exports and imports one person may start per hour
+    /// (`MOSAIC_ARCHIVES_PER_HOUR`, default 20).
+    pub archives_per_hour: u32,
     /// Log format (`MOSAIC_LOG_FORMAT`: `json` or `text`, default `json`).
     pub log_format: LogFormat,
     /// Address of the first account, created on first start
@@ -206,6 +209,7 @@ impl Config {
         let sign_ins_per_minute = parse_count(&settings, "MOSAIC_SIGN_INS_PER_MINUTE", 20)?;
         let shutdown_drain_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_DRAIN_SECONDS", 5)?;
         let shutdown_grace_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_GRACE_SECONDS", 20)?;
+        let archives_per_hour = parse_count(&settings, "MOSAIC_ARCHIVES_PER_HOUR", 20)?;
         let log_format = match settings.get("MOSAIC_LOG_FORMAT").as_deref() {
             None | Some("json") => LogFormat::Json,
             Some("text") => LogFormat::Text,
@@ -227,6 +231,7 @@ impl Config {
             sign_ins_per_minute,
             shutdown_drain_seconds,
             shutdown_grace_seconds,
+            archives_per_hour,
             log_format,
             first_admin_email,
             settings,

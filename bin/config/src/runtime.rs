@@ -85,6 +85,14 @@ impl Database {
         }
     }
 
+    /// The archive repository of this database (export snapshots, imports).
+    pub fn archives(&self) -> Arc<dyn mosaic_ports::ArchiveRepo> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
+        }
+    }
+
     /// The rate limiter kept in this database (shared by every process
     /// using it).
     pub fn rate_limiter(&self) -> Arc<dyn RateLimiter> {
@@ -179,7 +187,8 @@ impl Runtime {
         let service = MosaicService::new(database.ports(Arc::new(media.clone())), settings)
             .with_thumbnails(Arc::new(
                 ImageThumbnailer::new(ThumbnailSettings::default()),
-            ));
+            ))
+            .with_archives(database.archives());
         Ok(Self {
             database,
             media,

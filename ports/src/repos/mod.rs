@@ -4,6 +4,7 @@
 
 mod admin;
 mod conversations;
+mod archive;
 mod health;
 mod legacies;
 mod media;
@@ -19,6 +20,7 @@ pub use admin::{
     StoreCounts,
 };
 pub use conversations::ConversationRepo;
+pub use archive::{ArchiveRepo, ArchiveSnapshot};
 pub use health::StoreHealth;
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
@@ -33,6 +35,7 @@ pub use users::UserRepo;
 pub use admin::MockAdminRepo;
 #[cfg(feature = "mock")]
 pub use conversations::MockConversationRepo;
+pub use archive::MockArchiveRepo;
 #[cfg(feature = "mock")]
 pub use health::MockStoreHealth;
 #[cfg(feature = "mock")]

@@ -98,6 +98,9 @@ pub enum ServiceError {
     /// The AI model failed (unreachable, too slow, or answered an error).
     #[error(transparent)]
     Model(ModelError),
+    /// An archive whose records do not fit together.
+    #[error("the archive cannot be imported: {0}")]
+    InvalidArchive(#[from] mosaic_domain::ArchiveContentError),
     /// The database or object storage cannot be reached.
     #[error("a storage service is unavailable; please try again shortly")]
     Unavailable(#[source] anyhow::Error),

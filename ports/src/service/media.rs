@@ -203,7 +203,7 @@ impl MosaicService {
     /// Makes and stores the thumbnail of a photo. A failure is logged and
     /// otherwise ignored: the upload has succeeded, and the gallery shows
     /// the original instead.
-    async fn store_thumbnail(&self, record: &MediaRecord) {
+    pub(crate) async fn store_thumbnail(&self, record: &MediaRecord) {
         if !self.thumbnails.supports(record.media_type) {
             return;
         }

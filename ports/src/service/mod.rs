@@ -9,6 +9,7 @@
 
 mod admin;
 mod companion;
+mod archive;
 mod error;
 mod identity;
 mod legacies;
@@ -35,6 +36,7 @@ pub use companion::{
     AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
     CompanionStatus, ConversationView, MessageView,
 };
+pub use archive::{ArchiveExport, ArchiveMediaSource, ExportKind, ImportAs, ImportReport};
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};
@@ -149,6 +151,8 @@ pub struct MosaicService {
     thumbnails: Arc<dyn ThumbnailMaker>,
     /// The AI companion, when set up with [`Self::with_companion`].
     companion: Option<CompanionPorts>,
+    /// Archive export and import; optional like thumbnails.
+    archives: Option<Arc<dyn crate::ArchiveRepo>>,
 }
 
 impl std::fmt::Debug for MosaicService {
@@ -168,6 +172,7 @@ impl MosaicService {
             settings,
             thumbnails: Arc::new(crate::NoThumbnails),
             companion: None,
+            archives: None,
         }
     }
 
@@ -176,6 +181,12 @@ impl MosaicService {
     /// configured (without one, asking answers [`ServiceError::CompanionOff`]).
     pub fn with_companion(mut self, companion: CompanionPorts) -> Self {
         self.companion = Some(companion);
+        self
+    }
+
+    /// The same service, exporting and importing archives through `repo`.
+    pub fn with_archives(mut self, repo: Arc<dyn crate::ArchiveRepo>) -> Self {
+        self.archives = Some(repo);
         self
     }
 

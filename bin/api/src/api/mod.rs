@@ -1,5 +1,6 @@
 //! The REST API, one struct per resource.
 
+mod archive;
 mod legacies;
 mod me;
 mod media;
@@ -10,6 +11,7 @@ mod stories;
 
 use poem_openapi::{OpenApiService, Tags};
 
+pub use archive::{ArchiveApi, IMPORT_ROUTE};
 pub use legacies::LegaciesApi;
 pub use me::MeApi;
 pub use media::MediaApi;
@@ -35,6 +37,8 @@ pub enum ApiTags {
     Me,
     /// Signing in and out.
     Sessions,
+    /// Archives: downloading stories and media as files, importing them back.
+    Archives,
 }
 
 /// All API structs together.
@@ -46,6 +50,7 @@ pub type AllApis = (
     MediaApi,
     MeApi,
     SessionsApi,
+    ArchiveApi,
 );
 
 /// The OpenAPI service with every operation, served under `/api`.
@@ -59,6 +64,7 @@ pub fn openapi_service() -> OpenApiService<AllApis, ()> {
             MediaApi,
             MeApi,
             SessionsApi,
+            ArchiveApi,
         ),
         "Mosaic Life",
         env!("CARGO_PKG_VERSION"),

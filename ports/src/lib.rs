@@ -77,11 +77,11 @@ pub use language_model::{
 };
 pub use repos::*;
 pub use service::{AdminService, LegacyOverview};
-pub use service::{ArchiveExport, ArchiveMediaSource, ExportKind, ImportAs, ImportReport};
 pub use service::{
     AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
     CompanionStatus, ConversationView, MessageView,
 };
+pub use service::{ArchiveExport, ArchiveMediaSource, ExportKind, ImportAs, ImportReport};
 pub use service::{
     IdentitySignInError, LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError,
     ServiceResult, ServiceSettings, SignUpPolicy, SignUpRule, UploadTicket, media_storage_key,

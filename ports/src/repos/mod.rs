@@ -3,8 +3,8 @@
 //! these words.
 
 mod admin;
-mod conversations;
 mod archive;
+mod conversations;
 mod health;
 mod legacies;
 mod media;
@@ -19,8 +19,8 @@ pub use admin::{
     AdminRepo, BackupRecord, ExportReader, IdentityLink, LegacyContents, RecordKind, RestoreWriter,
     StoreCounts,
 };
-pub use conversations::ConversationRepo;
 pub use archive::{ArchiveRepo, ArchiveSnapshot};
+pub use conversations::ConversationRepo;
 pub use health::StoreHealth;
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
@@ -34,8 +34,9 @@ pub use users::UserRepo;
 #[cfg(feature = "mock")]
 pub use admin::MockAdminRepo;
 #[cfg(feature = "mock")]
-pub use conversations::MockConversationRepo;
 pub use archive::MockArchiveRepo;
+#[cfg(feature = "mock")]
+pub use conversations::MockConversationRepo;
 #[cfg(feature = "mock")]
 pub use health::MockStoreHealth;
 #[cfg(feature = "mock")]

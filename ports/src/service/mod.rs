@@ -8,8 +8,8 @@
 //! not signed in; `caller: UserId` those that need a signed-in user.
 
 mod admin;
-mod companion;
 mod archive;
+mod companion;
 mod error;
 mod identity;
 mod legacies;
@@ -32,11 +32,11 @@ use crate::{
 };
 
 pub use admin::{AdminService, LegacyOverview};
+pub use archive::{ArchiveExport, ArchiveMediaSource, ExportKind, ImportAs, ImportReport};
 pub use companion::{
     AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
     CompanionStatus, ConversationView, MessageView,
 };
-pub use archive::{ArchiveExport, ArchiveMediaSource, ExportKind, ImportAs, ImportReport};
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};

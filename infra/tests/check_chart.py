@@ -81,6 +81,7 @@ check(config["MOSAIC_MIGRATE"] == "false", "replicas migrate although the job do
 check(config["MOSAIC_PUBLIC_URL"] == "https://mosaic.example.org", "public URL")
 check(config["MOSAIC_SHUTDOWN_DRAIN_SECONDS"] == "10", "drain")
 check(config["MOSAIC_S3_BUCKET"] == "mosaic-media", "bucket")
+check(config["MOSAIC_TRUSTED_PROXY_HOPS"] == "1", "client addresses behind the balancer")
 check(api["envFrom"] == [{"configMapRef": {"name": "rel-mosaic-life"}}], "settings not from the ConfigMap")
 secret_keys = {e["valueFrom"]["secretKeyRef"]["key"] for e in api["env"]}
 check({"db-url", "session-secret", "google-client-secret"} <= secret_keys, f"secret keys {secret_keys}")

@@ -32,6 +32,7 @@ _rep_env=(
   MOSAIC_ADMIN_EMAIL=admin@replicas.test
   MOSAIC_LOG_FORMAT=text
   MOSAIC_SHUTDOWN_DRAIN_SECONDS=2
+  MOSAIC_TRUSTED_PROXY_HOPS=1
   MOSAIC_WEB_DIR="$_rep_dir/no-web"
 )
 declare -A _rep_port _rep_pid

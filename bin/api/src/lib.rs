@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client_address;
 pub mod dto;
 pub mod error;
 pub mod health;

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use async_trait::async_trait;
 use mosaic_ports::{MosaicService, SignUpPolicy};
 
+use crate::client_address::ClientAddress;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
 use crate::sign_in::{LoginCookieSigner, SignInProvider};
@@ -49,6 +50,8 @@ pub struct AppState {
     pub readiness: Arc<dyn Readiness>,
     /// Set when the server begins to drain before shutdown.
     pub draining: Draining,
+    /// Where a request's client address comes from (per-address limits).
+    pub client_address: ClientAddress,
     /// Rate limits (shared through the database).
     pub limits: RateLimits,
     /// Request counters.

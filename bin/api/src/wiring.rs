@@ -11,6 +11,7 @@ use mosaic_key_file::{KeyError, SecretKey};
 use mosaic_ports::{ServiceResult, SignUpPolicy, StoreHealth};
 use thiserror::Error;
 
+use crate::client_address::ClientAddress;
 use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::sign_in::{LoginCookieSigner, SignInProvider};
@@ -94,6 +95,9 @@ pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, W
         service: runtime.service.clone(),
         readiness: Arc::new(DatabaseReadiness(runtime.database.clone())),
         draining: Draining::default(),
+        client_address: ClientAddress {
+            trusted_proxy_hops: config.trusted_proxy_hops,
+        },
         limits: RateLimits::new(
             runtime.database.rate_limiter(),
             RateLimitSettings {

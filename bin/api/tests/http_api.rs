@@ -827,3 +827,36 @@ async fn the_web_app_is_served_compressed_with_the_right_caching() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error_body(&body, "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_sign_in_attempts_are_limited_per_forwarded_client() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[
+            ("MOSAIC_TRUSTED_PROXY_HOPS", "1"),
+            ("MOSAIC_SIGN_INS_PER_MINUTE", "2"),
+        ],
+    )
+    .await;
+    // Through the balancer every connection comes from 127.0.0.1; the
+    // balancer appends the client's address. A forged first entry changes
+    // nothing.
+    let attempt = |forwarded: &'static str| {
+        app.request(Method::POST, "/api/auth/sign-in-link", None)
+            .header("X-Forwarded-For", forwarded)
+            .json(&json!({ "token": "not-a-real-token" }))
+            .send()
+    };
+    for forged in ["1.1.1.1, 198.51.100.7", "2.2.2.2, 198.51.100.7"] {
+        let (status, body) = read(attempt(forged).await.unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    let refused = attempt("3.3.3.3, 198.51.100.7").await.unwrap();
+    assert!(refused.headers().contains_key("retry-after"));
+    let (status, body) = read(refused).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_error_body(&body, "RATE_LIMITED");
+    // Another client behind the same balancer has its own allowance.
+    let (status, body) = read(attempt("198.51.100.8").await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}

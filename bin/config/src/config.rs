@@ -140,6 +140,10 @@ pub struct Config {
     /// Sign-in attempts per minute from one address
     /// (`MOSAIC_SIGN_INS_PER_MINUTE`, default 20).
     pub sign_ins_per_minute: u32,
+    /// How many proxies of the operator's stand in front of the server, so
+    /// that the client's address is read from `X-Forwarded-For`
+    /// (`MOSAIC_TRUSTED_PROXY_HOPS`, default 0: clients connect directly).
+    pub trusted_proxy_hops: u32,
     /// After SIGTERM, how long the server keeps serving with `/ready`
     /// answering 503, so a load balancer moves traffic away before
     /// connections close (`MOSAIC_SHUTDOWN_DRAIN_SECONDS`, default 5; 0
@@ -207,6 +211,7 @@ impl Config {
         let upload_url_seconds = parse_count(&settings, "MOSAIC_UPLOAD_URL_SECONDS", 900)?;
         let stories_per_minute = parse_count(&settings, "MOSAIC_STORIES_PER_MINUTE", 10)?;
         let sign_ins_per_minute = parse_count(&settings, "MOSAIC_SIGN_INS_PER_MINUTE", 20)?;
+        let trusted_proxy_hops = parse_number(&settings, "MOSAIC_TRUSTED_PROXY_HOPS", 0)?;
         let shutdown_drain_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_DRAIN_SECONDS", 5)?;
         let shutdown_grace_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_GRACE_SECONDS", 20)?;
         let archives_per_hour = parse_count(&settings, "MOSAIC_ARCHIVES_PER_HOUR", 20)?;
@@ -229,6 +234,7 @@ impl Config {
             upload_url_seconds,
             stories_per_minute,
             sign_ins_per_minute,
+            trusted_proxy_hops,
             shutdown_drain_seconds,
             shutdown_grace_seconds,
             archives_per_hour,

@@ -89,7 +89,7 @@ impl SessionsApi {
         req: &Request,
         body: Json<SignInLinkInput>,
     ) -> ApiResult<SignedInResponse> {
-        if let Some(address) = req.remote_addr().as_socket_addr().map(|a| a.ip()) {
+        if let Some(address) = state.client_address.of(req) {
             state
                 .limits
                 .check_sign_in(address)

@@ -31,7 +31,7 @@ fn unix_now() -> i64 {
 }
 
 async fn check_rate_limit(req: &Request, state: &AppState) -> Result<(), SignInFailure> {
-    match req.remote_addr().as_socket_addr().map(|a| a.ip()) {
+    match state.client_address.of(req) {
         Some(address) => state
             .limits
             .check_sign_in(address)

@@ -25,10 +25,12 @@ B=(buildah --storage-driver vfs)
 export BUILDAH_ISOLATION=chroot
 
 step "binaries ($profile)"
-cargo build --quiet --all-features "${cargo_flags[@]}" -p mosaic-api -p mosaic-admin
 dir="$MOSAIC_TEST_RUN_DIR/image"
 mkdir -p "$dir"
-cp "${CARGO_TARGET_DIR:-target}/$profile/mosaic-api" "${CARGO_TARGET_DIR:-target}/$profile/mosaic-admin" "$dir/"
+for bin in mosaic-api mosaic-admin; do
+  cargo_executable "$bin" --all-features "${cargo_flags[@]}" -p "$bin" >"$dir/path"
+  cp "$(cat "$dir/path")" "$dir/$bin"
+done
 strip "$dir/mosaic-api" "$dir/mosaic-admin"
 
 step "base: Debian bookworm (mmdebstrap, essential + ca-certificates)"
@@ -70,5 +72,12 @@ echo "ready $((($(date +%s%N) - started) / 1000000)) ms after 'buildah run'"
 server=$(pgrep -P "$(pgrep -P "$runner" | head -1)" | head -1)
 echo "runs as: $(ps -o user= -p "$server")"
 kill -TERM "$server"
-wait "$runner" || true
-grep -q '"stopped"' "$dir/run.log" && echo "stopped cleanly after SIGTERM (drained first)"
+status=0
+wait "$runner" || status=$?
+if [ "$status" = 0 ] && grep -q 'draining' "$dir/run.log"; then
+  echo "drained and stopped cleanly after SIGTERM"
+else
+  echo "the container did not stop cleanly (exit status $status):" >&2
+  tail -5 "$dir/run.log" >&2
+  exit 1
+fi

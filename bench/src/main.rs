@@ -66,7 +66,7 @@ async fn main() -> Result<()> {
 
 async fn run<S>(name: &str, store: &S, plan: &SeedPlan, args: &Args) -> Result<()>
 where
-    S: StoryRepo + MembershipRepo + mosaic_ports::LegacyRepo + BulkLoad,
+    S: StoryRepo + MembershipRepo + mosaic_ports::LegacyRepo + mosaic_ports::RateLimiter + BulkLoad,
 {
     let started = Instant::now();
     let summary = seed(store, plan).await.context("seeding")?;
@@ -97,7 +97,7 @@ async fn measure<S>(
     args: &Args,
 ) -> Result<Vec<(&'static str, Vec<Duration>)>>
 where
-    S: StoryRepo + MembershipRepo + mosaic_ports::LegacyRepo,
+    S: StoryRepo + MembershipRepo + mosaic_ports::LegacyRepo + mosaic_ports::RateLimiter,
 {
     let legacy = summary.busiest_legacy;
     let member = summary.busiest_legacy_member;
@@ -171,20 +171,42 @@ where
         })
         .await?,
     ));
+    let new_story = |i: usize| {
+        let draft = mosaic_domain::StoryDraft {
+            title: StoryTitle::new(&format!("Benchmark memory {i}")).expect("title"),
+            content: StoryContent::new("She sang while she cooked.").expect("content"),
+            visibility: Visibility::Private,
+        };
+        writer.new_story(
+            StoryId::from_uuid(uuid::Uuid::now_v7()),
+            draft,
+            time::OffsetDateTime::now_utc(),
+        )
+    };
     results.push((
         "create a story",
+        time(n, async |i| store.create_story(&new_story(i)).await).await?,
+    ));
+    // The shared rate limit the API checks before creating a story (one
+    // upsert); 1,000 people, a quota none of them reaches.
+    let quota = mosaic_ports::RateQuota::per_minute(std::num::NonZeroU32::MAX);
+    results.push((
+        "rate-limit check (allowed)",
         time(n, async |i| {
-            let draft = mosaic_domain::StoryDraft {
-                title: StoryTitle::new(&format!("Benchmark memory {i}")).expect("title"),
-                content: StoryContent::new("She sang while she cooked.").expect("content"),
-                visibility: Visibility::Private,
-            };
-            let story = writer.new_story(
-                StoryId::from_uuid(uuid::Uuid::now_v7()),
-                draft,
-                time::OffsetDateTime::now_utc(),
-            );
-            store.create_story(&story).await
+            store
+                .acquire(&format!("story:bench-{}", i % 1000), quota)
+                .await
+                .map(|_| ())
+        })
+        .await?,
+    ));
+    results.push((
+        "create a story with its rate-limit check",
+        time(n, async |i| {
+            store
+                .acquire(&format!("story:bench-{}", i % 1000), quota)
+                .await?;
+            store.create_story(&new_story(i)).await
         })
         .await?,
     ));

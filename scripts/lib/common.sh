@@ -47,3 +47,18 @@ apt_install() {
   if [ -z "$_apt_updated" ]; then apt-get update -qq; _apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# Builds with cargo (the remaining arguments) and prints the path of the
+# executable named $1 that cargo reports, wherever the target directory is.
+cargo_executable() {
+  local name=$1
+  shift
+  cargo build --quiet --message-format=json-render-diagnostics "$@" |
+    python3 -c 'import json, sys
+name = sys.argv[1]
+paths = [m["executable"] for m in map(json.loads, sys.stdin)
+         if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == name]
+if not paths:
+    sys.exit(f"cargo built no executable named {name}")
+print(paths[-1])' "$name"
+}

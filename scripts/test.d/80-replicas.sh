@@ -10,11 +10,11 @@ step "replicas: two mosaic-api behind nginx, rolling restart under load"
 apt_install nginx wrk curl
 : "${MOSAIC_TEST_POSTGRES_URL:?is not set: scripts/test.d/10-postgres.sh starts Postgres}"
 : "${MOSAIC_TEST_S3_ENDPOINT:?is not set: scripts/test.d/30-s3.sh starts the S3 server}"
-cargo build --quiet --all-features -p mosaic-api
 _rep_dir="$MOSAIC_TEST_RUN_DIR/replicas"
 mkdir -p "$_rep_dir"
-# A copy of the binary: another build may replace target/debug meanwhile.
-cp "${CARGO_TARGET_DIR:-target}/debug/mosaic-api" "$_rep_dir/mosaic-api"
+# A copy of the binary cargo reports (another build may replace it meanwhile).
+cargo_executable mosaic-api --all-features -p mosaic-api >"$_rep_dir/bin-path"
+cp "$(cat "$_rep_dir/bin-path")" "$_rep_dir/mosaic-api"
 _rep_db="replicas_$$_$RANDOM"
 psql -q "$MOSAIC_TEST_POSTGRES_URL" -c "CREATE DATABASE $_rep_db"
 on_exit "psql -q '$MOSAIC_TEST_POSTGRES_URL' -c 'DROP DATABASE IF EXISTS $_rep_db WITH (FORCE)'"

@@ -462,3 +462,60 @@ async fn sigterm_turns_ready_to_503_keeps_serving_then_exits_cleanly() {
     let log = replica.log.lock().unwrap().join("\n");
     assert!(log.contains("draining"), "{log}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_admin_creation_on_postgres_makes_exactly_one() {
+    use mosaic_config::{Config, Runtime, Settings};
+    use mosaic_domain::{Email, PersonName};
+
+    let database_url = fresh_postgres().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::from_settings(
+        Settings::from_pairs([
+            ("MOSAIC_DATABASE_URL".to_owned(), database_url.clone()),
+            (
+                "MOSAIC_DATA_DIR".to_owned(),
+                dir.path().display().to_string(),
+            ),
+        ])
+        .unwrap(),
+    )
+    .unwrap();
+    // Four "replicas": four runtimes, each with its own connection pool.
+    let mut runtimes = Vec::new();
+    for _ in 0..4 {
+        runtimes.push(Runtime::open(&config).await.unwrap());
+    }
+    let attempts = runtimes.iter().flat_map(|runtime| {
+        (0..2).map(|_| {
+            let service = runtime.service.clone();
+            tokio::spawn(async move {
+                service
+                    .create_first_admin(
+                        Email::new("first@example.test").unwrap(),
+                        PersonName::new("Administrator").unwrap(),
+                    )
+                    .await
+            })
+        })
+    });
+    let mut created = Vec::new();
+    for attempt in attempts.collect::<Vec<_>>() {
+        if let Some(admin) = attempt.await.unwrap().expect("no error for any caller") {
+            created.push(admin);
+        }
+    }
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert!(created[0].is_admin);
+    assert_eq!(runtimes[3].service.count_users().await.unwrap(), 1);
+    // Once someone exists nobody creates another.
+    let again = runtimes[0]
+        .service
+        .create_first_admin(
+            Email::new("other@example.test").unwrap(),
+            PersonName::new("Someone").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(again.is_none());
+}

@@ -1,11 +1,12 @@
 //! `mosaic-admin legacy …`: any legacy, whoever created it.
 
-use mosaic_domain::Legacy;
-use mosaic_ports::LegacyOverview;
+use mosaic_archive::{Limits, open_archive, write_archive};
+use mosaic_domain::{AccountMapping, Legacy};
+use mosaic_ports::{ImportAs, LegacyOverview};
 
 use super::{collect_pages, find_user, legacy_id};
 use crate::context::Existing;
-use crate::output::{confirm, print_fields, print_json, print_table, timestamp};
+use crate::output::{Unit, confirm, print_fields, print_json, print_table, progress, timestamp};
 use crate::{CliError, Context};
 
 /// `legacy`.
@@ -18,7 +19,9 @@ Examples:
   mosaic-admin legacy show 0193a5a0-7d1e-7c3a-9d7e-2f1c0b9e4a11
   mosaic-admin legacy transfer 0193a5a0-7d1e-7c3a-9d7e-2f1c0b9e4a11 --to ruth@example.org
   mosaic-admin legacy delete 0193a5a0-7d1e-7c3a-9d7e-2f1c0b9e4a11        # asks first
-  mosaic-admin legacy delete 0193a5a0-7d1e-7c3a-9d7e-2f1c0b9e4a11 --yes")]
+  mosaic-admin legacy delete 0193a5a0-7d1e-7c3a-9d7e-2f1c0b9e4a11 --yes
+  mosaic-admin legacy export 0193a5a0-7d1e-7c3a-9d7e-2f1c0b9e4a11 --out jane.zip
+  mosaic-admin legacy import jane.zip --as-creator ruth@example.org")]
 pub struct Args {
     #[command(subcommand)]
     action: Action,
@@ -44,6 +47,28 @@ enum Action {
         /// The new creator: e-mail address or user id.
         #[arg(long)]
         to: String,
+    },
+    /// Write the legacy as an archive (ZIP of Markdown stories, original
+    /// media, offline index.html, manifest.json): what its creator may read.
+    Export {
+        /// Legacy id.
+        legacy: String,
+        /// The ZIP file to write (replaced if it exists).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Re-create a legacy from an archive, with its stories, earlier versions
+    /// and media. The archive is checked completely first; an archive whose
+    /// legacy exists here is refused.
+    Import {
+        /// The ZIP file.
+        file: std::path::PathBuf,
+        /// Make this account (e-mail address or user id) the creator in
+        /// place of the archive's creator. Without it the archive's people
+        /// keep their ids; those without an account here get a disabled
+        /// placeholder.
+        #[arg(long, value_name = "EMAIL")]
+        as_creator: Option<String>,
     },
     /// Delete a legacy with its stories, members and media (asks first).
     Delete {
@@ -154,6 +179,98 @@ pub async fn run(args: Args, ctx: &Context) -> Result<(), CliError> {
                     "{} is now the creator of {}",
                     to.email.as_str(),
                     overview.legacy.name.as_str()
+                );
+            }
+        }
+        Action::Export { legacy, out } => {
+            let id = legacy_id(&legacy)?;
+            let overview = admin.legacy_overview(id).await?;
+            let bar = progress(
+                ctx,
+                overview.contents.stories + overview.contents.media,
+                Unit::Records,
+                "exporting",
+            );
+            let export = admin.export_legacy(id).await?;
+            // Written beside the target and renamed at the end, so a failed
+            // export never leaves a file that looks whole.
+            let partial = out.with_extension("zip.partial");
+            let file = tokio::fs::File::create(&partial).await?;
+            let shown = bar.clone();
+            let result = write_archive(export, file, &move |done| {
+                shown.set_position(done.stories + done.media);
+            })
+            .await;
+            bar.finish_and_clear();
+            let summary = match result {
+                Ok(summary) => summary,
+                Err(err) => {
+                    let _ = tokio::fs::remove_file(&partial).await;
+                    return Err(CliError::new(format!("export failed: {err}")));
+                }
+            };
+            tokio::fs::rename(&partial, &out).await?;
+            if ctx.json {
+                print_json(&serde_json::json!({
+                    "legacy": id.to_string(),
+                    "file": out.display().to_string(),
+                    "stories": summary.stories,
+                    "revisions": summary.revisions,
+                    "media": summary.media,
+                    "media_bytes": summary.media_bytes,
+                }));
+            } else {
+                println!(
+                    "wrote {}: {} stories ({} earlier versions), {} media files ({} bytes)",
+                    out.display(),
+                    summary.stories,
+                    summary.revisions,
+                    summary.media,
+                    summary.media_bytes
+                );
+            }
+        }
+        Action::Import { file, as_creator } => {
+            let importer = match &as_creator {
+                Some(who) => Some(find_user(opened.service(), who).await?.id),
+                None => None,
+            };
+            let bar = progress(ctx, 0, Unit::Records, "checking");
+            let (archive, mut media) = open_archive(&file, Limits::default())
+                .await
+                .map_err(|err| CliError::new(format!("{}: {err}", file.display())))?;
+            bar.set_message("importing");
+            bar.set_length((archive.stories.len() + archive.media.len()) as u64);
+            let report = opened
+                .service()
+                .import_legacy(
+                    ImportAs {
+                        importer,
+                        mapping: AccountMapping::KeepIds,
+                    },
+                    archive,
+                    &mut media,
+                )
+                .await;
+            bar.finish_and_clear();
+            let report = report?;
+            if ctx.json {
+                print_json(&serde_json::json!({
+                    "legacy": legacy_json(&report.legacy),
+                    "stories": report.stories,
+                    "revisions": report.revisions,
+                    "media": report.media,
+                    "placeholders": report.placeholders,
+                }));
+            } else {
+                println!(
+                    "imported the legacy {} ({}): {} stories ({} earlier versions), {} media files; {} placeholder accounts",
+                    report.legacy.name.as_str(),
+                    report.legacy.id,
+                    report.stories,
+                    report.revisions,
+                    report.media,
+                    report.placeholders
                 );
             }
         }

@@ -21,6 +21,8 @@ pub enum Backend {
 pub struct Site {
     pub dir: tempfile::TempDir,
     pub database_url: String,
+    /// More `MOSAIC_*` variables (for example an S3 media store).
+    pub extra: Vec<(String, String)>,
 }
 
 impl Site {
@@ -32,19 +34,25 @@ impl Site {
             Backend::Sqlite => format!("sqlite://{}", dir.path().join("mosaic.db").display()),
             Backend::Postgres => fresh_postgres_database().await,
         };
-        Self { dir, database_url }
+        Self {
+            dir,
+            database_url,
+            extra: Vec::new(),
+        }
     }
 
     /// The variables the binary and [`Site::runtime`] see.
     pub fn vars(&self) -> Vec<(String, String)> {
-        vec![
+        let mut vars = vec![
             (
                 "MOSAIC_DATA_DIR".into(),
                 self.dir.path().join("data").display().to_string(),
             ),
             ("MOSAIC_DATABASE_URL".into(), self.database_url.clone()),
             ("MOSAIC_PUBLIC_URL".into(), "https://family.example".into()),
-        ]
+        ];
+        vars.extend(self.extra.iter().cloned());
+        vars
     }
 
     /// Runs `mosaic-admin args…` with `stdin` as its input.

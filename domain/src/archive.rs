@@ -118,7 +118,8 @@ pub enum AccountMapping {
     KeepIds,
     /// Everyone but the importer gets a new disabled placeholder account:
     /// an archive uploaded by a user can never attach stories or
-    /// memberships to somebody else's real account.
+    /// memberships to somebody else's real account. The media become the
+    /// importer's uploads.
     NewAccounts,
 }
 
@@ -283,11 +284,16 @@ impl LegacyArchive {
                 })
                 .collect(),
             revisions: self.revisions,
+            // With new accounts the importer brought the bytes: the media
+            // are theirs (and count against their quota).
             media: self
                 .media
                 .into_iter()
                 .map(|m| ArchivedMedia {
-                    uploaded_by: to(m.uploaded_by),
+                    uploaded_by: match (mapping, importer) {
+                        (AccountMapping::NewAccounts, Some(importer)) => importer,
+                        _ => to(m.uploaded_by),
+                    },
                     ..m
                 })
                 .collect(),

@@ -528,3 +528,78 @@ async fn an_export_reads_one_snapshot_so_an_edit_meanwhile_is_not_half_in_it() {
             .any(|r| r["title"] == "Before")
     );
 }
+
+#[tokio::test]
+async fn a_persons_import_brings_the_media_into_their_quota_and_over_it_writes_nothing() {
+    let a = Site::new(Backend::Sqlite).await;
+    let seeded = seed(&a).await;
+    let archive = a.dir.path().join("legacy.zip");
+    export(&a, seeded.legacy, &archive);
+
+    let mut b = Site::new(Backend::Sqlite).await;
+    b.extra = vec![("MOSAIC_MEDIA_QUOTA_BYTES".into(), "10".into())];
+    let runtime = b.runtime().await;
+    let (me, _) = person(&runtime, "Importer").await;
+    let target = mosaic_ports::ImportAs {
+        importer: Some(me),
+        mapping: mosaic_domain::AccountMapping::NewAccounts,
+    };
+    let (checked, mut media) =
+        mosaic_archive::open_archive(&archive, mosaic_archive::Limits::default())
+            .await
+            .unwrap();
+    let refused = runtime
+        .service
+        .import_legacy(target, checked, &mut media)
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(mosaic_ports::ServiceError::QuotaExceeded {
+                quota_bytes: 10,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        runtime
+            .service
+            .get_legacy(None, seeded.legacy)
+            .await
+            .is_err()
+    );
+    assert!(runtime.media.list("legacies/").await.unwrap().is_empty());
+
+    let mut c = Site::new(Backend::Sqlite).await;
+    c.extra = vec![("MOSAIC_MEDIA_QUOTA_BYTES".into(), "1000".into())];
+    let runtime = c.runtime().await;
+    let (me, _) = person(&runtime, "Importer").await;
+    let (checked, mut media) =
+        mosaic_archive::open_archive(&archive, mosaic_archive::Limits::default())
+            .await
+            .unwrap();
+    let report = runtime
+        .service
+        .import_legacy(
+            mosaic_ports::ImportAs {
+                importer: Some(me),
+                mapping: mosaic_domain::AccountMapping::NewAccounts,
+            },
+            checked,
+            &mut media,
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.media, 1);
+    let used = runtime
+        .service
+        .list_media(Some(me), seeded.legacy, mosaic_domain::PageRequest::first())
+        .await
+        .unwrap();
+    assert_eq!(used.items.len(), 1);
+    assert_eq!(
+        used.items[0].uploaded_by, me,
+        "the importer's upload now"
+    );
+}

@@ -339,6 +339,12 @@ impl MosaicService {
                 .get_user(importer)
                 .await
                 .or_missing(Resource::User)?;
+            // Someone importing their own copy brings its media into their
+            // quota (the plan makes them the uploader).
+            if target.mapping == AccountMapping::NewAccounts {
+                let bytes = archive.media.iter().map(|m| m.size_bytes).sum();
+                self.check_quota(importer, bytes).await?;
+            }
         }
         let mut existing = HashSet::new();
         if target.mapping == AccountMapping::KeepIds {

@@ -440,7 +440,7 @@ impl MosaicService {
         }
     }
 
-    async fn check_quota(&self, user: UserId, adding: u64) -> ServiceResult<()> {
+    pub(crate) async fn check_quota(&self, user: UserId, adding: u64) -> ServiceResult<()> {
         let used = self
             .ports
             .media

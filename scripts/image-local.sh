@@ -28,7 +28,7 @@ step "binaries ($profile)"
 dir="$MOSAIC_TEST_RUN_DIR/image"
 mkdir -p "$dir"
 for bin in mosaic-api mosaic-admin; do
-  cargo_executable "$bin" --all-features "${cargo_flags[@]}" -p "$bin" >"$dir/path"
+  cargo_executable "$bin" --all-features "${cargo_flags[@]}" -p mosaic-api -p mosaic-admin >"$dir/path"
   cp "$(cat "$dir/path")" "$dir/$bin"
 done
 strip "$dir/mosaic-api" "$dir/mosaic-admin"
@@ -68,8 +68,16 @@ for ((i = 0; i < 600; i++)); do
 done
 [ "$code" = 200 ] || { echo "the container never got ready:" >&2; tail -20 "$dir/run.log" >&2; exit 1; }
 echo "ready $((($(date +%s%N) - started) / 1000000)) ms after 'buildah run'"
-# buildah run → buildah-chroot-exec → mosaic-api: the server's own pid.
-server=$(pgrep -P "$(pgrep -P "$runner" | head -1)" | head -1)
+# The server's own pid: the descendant of `buildah run` named mosaic-api.
+server=
+queue=("$runner")
+while [ ${#queue[@]} -gt 0 ] && [ -z "$server" ]; do
+  pid=${queue[0]}
+  queue=("${queue[@]:1}")
+  [ "$(ps -o comm= -p "$pid")" = mosaic-api ] && server=$pid
+  mapfile -t -O "${#queue[@]}" queue < <(pgrep -P "$pid")
+done
+[ -n "$server" ] || { echo "cannot find the server's process" >&2; exit 1; }
 echo "runs as: $(ps -o user= -p "$server")"
 kill -TERM "$server"
 status=0

@@ -598,8 +598,5 @@ async fn a_persons_import_brings_the_media_into_their_quota_and_over_it_writes_n
         .await
         .unwrap();
     assert_eq!(used.items.len(), 1);
-    assert_eq!(
-        used.items[0].uploaded_by, me,
-        "the importer's upload now"
-    );
+    assert_eq!(used.items[0].uploaded_by, me, "the importer's upload now");
 }

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use mosaic_domain::{
-    Cursor, LegacyAccess, PageRequest, Role, SearchQuery, StoryContent, StoryId, StoryTitle,
-    Visibility,
+    Cursor, LegacyAccess, PageRequest, Role, SearchPageRequest, SearchQuery, SearchScope,
+    StoryContent, StoryId, StoryQuery, StoryTitle, Visibility,
 };
-use mosaic_ports::{MembershipRepo, StoryRepo};
+use mosaic_ports::{MembershipRepo, SearchFilters, StoryRepo, StorySearch};
 use mosaic_postgres::PostgresStore;
 use mosaic_sql_common::{BulkLoad, SeedPlan, SeedSummary, seed};
 use mosaic_sqlite::SqliteStore;
@@ -54,19 +54,44 @@ async fn main() -> Result<()> {
                 bail!("{} exists; the benchmark seeds a new file", path.display());
             }
             let store = SqliteStore::open(path, options).await?;
-            run("sqlite", &store, &plan, &args).await
+            run("sqlite", &store, &plan, &args).await?;
+            // The FTS5 index's shadow tables (the text itself is not copied).
+            let bytes: i64 =
+                sqlx::query_scalar("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'stories_fts%'")
+                    .fetch_one(store.pool())
+                    .await?;
+            print_index_size("sqlite", "FTS5 tables stories_fts*", bytes);
+            Ok(())
         }
         (None, Some(url)) => {
             let store = PostgresStore::connect(url, options).await?;
-            run("postgres", &store, &plan, &args).await
+            run("postgres", &store, &plan, &args).await?;
+            let (index, vectors): (i64, i64) = sqlx::query_as(
+                "SELECT pg_relation_size('stories_search'), \
+                 COALESCE(SUM(pg_column_size(search_vector)), 0)::bigint FROM stories",
+            )
+            .fetch_one(store.pool())
+            .await?;
+            print_index_size("postgres", "GIN index stories_search", index);
+            print_index_size("postgres", "stored search_vector column", vectors);
+            Ok(())
         }
         (None, None) => bail!("name a store: --sqlite FILE or --postgres URL"),
     }
 }
 
+fn print_index_size(name: &str, what: &str, bytes: i64) {
+    println!("{name}: {what}: {:.1} MB", bytes as f64 / (1024.0 * 1024.0));
+}
+
 async fn run<S>(name: &str, store: &S, plan: &SeedPlan, args: &Args) -> Result<()>
 where
-    S: StoryRepo + MembershipRepo + mosaic_ports::LegacyRepo + mosaic_ports::RateLimiter + BulkLoad,
+    S: StoryRepo
+        + MembershipRepo
+        + mosaic_ports::LegacyRepo
+        + mosaic_ports::RateLimiter
+        + StorySearch
+        + BulkLoad,
 {
     let started = Instant::now();
     let summary = seed(store, plan).await.context("seeding")?;
@@ -97,7 +122,11 @@ async fn measure<S>(
     args: &Args,
 ) -> Result<Vec<(&'static str, Vec<Duration>)>>
 where
-    S: StoryRepo + MembershipRepo + mosaic_ports::LegacyRepo + mosaic_ports::RateLimiter,
+    S: StoryRepo
+        + MembershipRepo
+        + mosaic_ports::LegacyRepo
+        + mosaic_ports::RateLimiter
+        + StorySearch,
 {
     let legacy = summary.busiest_legacy;
     let member = summary.busiest_legacy_member;
@@ -131,8 +160,69 @@ where
     )
     .story_writer()?;
 
+    // Story search as the busiest legacy's member, across their legacies:
+    // a word in about a third of the stories, a word in one story (the
+    // sample story's number), a phrase, and a prefix while typing.
+    let sample = store.get_story(summary.sample_story).await?;
+    let rare = sample
+        .story
+        .title
+        .as_str()
+        .trim_start_matches("Memory ")
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let searches = [
+        ("search stories, common word", "bread ".to_owned()),
+        ("search stories, rare word", format!("{rare} ")),
+        ("search stories, phrase", "\"stubborn fig tree\"".to_owned()),
+        ("search stories, prefix", "bicy".to_owned()),
+    ];
+    let mine = SearchScope::my_legacies(member);
+    let in_legacy = SearchScope::legacy(&LegacyAccess::user(legacy, member, Some(role)));
+    let no_filters = SearchFilters::default();
+    for (what, text) in &searches {
+        let found = store
+            .search_stories(
+                &StoryQuery::parse(text)?,
+                mine,
+                &no_filters,
+                SearchPageRequest::first(),
+            )
+            .await?;
+        println!(
+            "{what} ({text:?}): {} hits on the first page",
+            found.hits.len()
+        );
+    }
+
     let n = args.iterations;
     let mut results = Vec::new();
+    for (what, text) in searches {
+        let query = StoryQuery::parse(&text)?;
+        results.push((
+            what,
+            time(n, async |_| {
+                store
+                    .search_stories(&query, mine, &no_filters, SearchPageRequest::first())
+                    .await
+                    .map(|_| ())
+            })
+            .await?,
+        ));
+    }
+    let common = StoryQuery::parse("bread ")?;
+    results.push((
+        "search stories, common word, one legacy",
+        time(n, async |_| {
+            store
+                .search_stories(&common, in_legacy, &no_filters, SearchPageRequest::first())
+                .await
+                .map(|_| ())
+        })
+        .await?,
+    ));
     results.push((
         "list stories as member, first page",
         time(n, async |_| {

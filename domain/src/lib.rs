@@ -109,7 +109,8 @@ pub use media::{FileName, MediaRecord, MediaType, UploadRequest};
 pub use membership::{Membership, MembershipError, Role, UnknownRole};
 pub use page::{Cursor, Page, PageRequest};
 pub use search::{
-    Highlight, SearchCursor, SearchPageRequest, SearchScope, SearchTerm, Snippet, StoryQuery,
+    Highlight, SearchCursor, SearchLanguage, SearchPageRequest, SearchScope, SearchTerm, Snippet,
+    StoryQuery,
 };
 pub use session::{SESSION_LIFETIME, Session, TokenHash};
 pub use story::{

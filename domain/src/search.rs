@@ -221,6 +221,79 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The language stories are indexed and searched in: which stemmer turns
+/// "gardening" into "garden". `simple` stems nothing. The names are the
+/// Snowball stemmers Postgres ships; the SQLite adapter stems English only
+/// (Porter) and treats every other language as `simple`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SearchLanguage(&'static str);
+
+impl SearchLanguage {
+    /// English, the default.
+    pub const ENGLISH: SearchLanguage = SearchLanguage("english");
+    /// No stemming: words match as written (accents and case still fold).
+    pub const SIMPLE: SearchLanguage = SearchLanguage("simple");
+    /// Every language name accepted.
+    pub const SUPPORTED: [&'static str; 29] = [
+        "simple",
+        "arabic",
+        "armenian",
+        "basque",
+        "catalan",
+        "danish",
+        "dutch",
+        "english",
+        "finnish",
+        "french",
+        "german",
+        "greek",
+        "hindi",
+        "hungarian",
+        "indonesian",
+        "irish",
+        "italian",
+        "lithuanian",
+        "nepali",
+        "norwegian",
+        "portuguese",
+        "romanian",
+        "russian",
+        "serbian",
+        "spanish",
+        "swedish",
+        "tamil",
+        "turkish",
+        "yiddish",
+    ];
+
+    /// A language by its lower-case English name (`english`, `french`, …).
+    pub fn new(name: &str) -> Result<Self, ValidationError> {
+        let wanted = name.trim().to_lowercase();
+        Self::SUPPORTED
+            .iter()
+            .find(|known| **known == wanted)
+            .map(|known| Self(known))
+            .ok_or_else(|| ValidationError::UnknownSearchLanguage(name.to_owned()))
+    }
+
+    /// The lower-case name.
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl Default for SearchLanguage {
+    fn default() -> Self {
+        Self::ENGLISH
+    }
+}
+
+impl fmt::Display for SearchLanguage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 /// Which stories a search may find: exactly those the reader may read, in
 /// one legacy or across their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -586,6 +659,18 @@ mod tests {
         let s = Snippet::from_marked("a\u{2}b\u{1}\u{2}c\u{1}d");
         assert_eq!(s.text(), "abcd");
         assert!(s.highlights().is_empty());
+    }
+
+    #[test]
+    fn search_languages_are_a_fixed_list() {
+        assert_eq!(
+            SearchLanguage::new(" French "),
+            Ok(SearchLanguage("french"))
+        );
+        assert_eq!(SearchLanguage::default().as_str(), "english");
+        for bad in ["", "klingon", "english_stem", "english; DROP"] {
+            assert!(SearchLanguage::new(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub enum ValidationError {
         /// The most words allowed.
         max: usize,
     },
+    /// A search language without a stemmer here.
+    #[error("unknown search language '{0}'")]
+    UnknownSearchLanguage(String),
     /// An upload the media rules refuse (type, size or file name).
     #[error("{0}")]
     Upload(String),

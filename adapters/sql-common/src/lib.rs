@@ -28,6 +28,7 @@ mod rate_limits;
 mod repositories;
 pub mod rows;
 mod schema;
+mod search_index;
 pub mod seed;
 mod statements;
 mod timestamp;
@@ -43,6 +44,7 @@ pub use paging::{
 pub use rate_limits::RateLimitStatements;
 pub use rows::{non_negative, stored_size};
 pub use schema::{MigrationMode, StoreError, StoreOptions, latest_known_version, schema_decision};
+pub use search_index::{REINDEX_BATCH, SearchIndex};
 pub use seed::{Batch, BulkLoad, SeedPlan, SeedSummary, seed};
 pub use statements::Statements;
 pub use timestamp::Timestamp;

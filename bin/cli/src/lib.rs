@@ -78,6 +78,8 @@ pub enum Command {
     Restore(commands::restore::Args),
     /// Counts of users, legacies, stories by visibility, media bytes.
     Stats(commands::stats::Args),
+    /// The story-search index: its language, rebuilding it.
+    Search(commands::search::Args),
 }
 
 /// Runs one parsed command line.
@@ -95,6 +97,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Backup(args) => commands::backup::run(args, &ctx).await,
         Command::Restore(args) => commands::restore::run(args, &ctx).await,
         Command::Stats(args) => commands::stats::run(args, &ctx).await,
+        Command::Search(args) => commands::search::run(args, &ctx).await,
     }
 }
 

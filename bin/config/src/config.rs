@@ -155,6 +155,11 @@ pub struct Config {
     /// Archive exports and imports one person may start per hour
     /// (`MOSAIC_ARCHIVES_PER_HOUR`, default 20).
     pub archives_per_hour: u32,
+    /// The language stories are stemmed in (`MOSAIC_SEARCH_LANGUAGE`,
+    /// default `english`; `simple` stems nothing). New databases start in
+    /// English; `mosaic-admin search reindex` rebuilds the index in this
+    /// language.
+    pub search_language: mosaic_domain::SearchLanguage,
     /// Log format (`MOSAIC_LOG_FORMAT`: `json` or `text`, default `json`).
     pub log_format: LogFormat,
     /// Address of the first account, created on first start
@@ -215,6 +220,18 @@ impl Config {
         let shutdown_drain_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_DRAIN_SECONDS", 5)?;
         let shutdown_grace_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_GRACE_SECONDS", 20)?;
         let archives_per_hour = parse_count(&settings, "MOSAIC_ARCHIVES_PER_HOUR", 20)?;
+        let search_language = match settings.get("MOSAIC_SEARCH_LANGUAGE") {
+            None => mosaic_domain::SearchLanguage::default(),
+            Some(name) => mosaic_domain::SearchLanguage::new(&name).map_err(|_| {
+                invalid(
+                    "MOSAIC_SEARCH_LANGUAGE",
+                    &format!(
+                        "must be one of {}",
+                        mosaic_domain::SearchLanguage::SUPPORTED.join(", ")
+                    ),
+                )
+            })?,
+        };
         let log_format = match settings.get("MOSAIC_LOG_FORMAT").as_deref() {
             None | Some("json") => LogFormat::Json,
             Some("text") => LogFormat::Text,
@@ -238,6 +255,7 @@ impl Config {
             shutdown_drain_seconds,
             shutdown_grace_seconds,
             archives_per_hour,
+            search_language,
             log_format,
             first_admin_email,
             settings,

@@ -6,6 +6,7 @@ pub mod login_link;
 pub mod media;
 pub mod migrate;
 pub mod restore;
+pub mod search;
 pub mod seed;
 pub mod session;
 pub mod stats;

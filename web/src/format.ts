@@ -16,7 +16,7 @@ export function formatDateTime(isoDateTime: string): string {
 }
 
 /** "January 1, 1950 – January 1, 2024", "Born …", "Died …", or an empty string when no dates are known. */
-export function lifeSpan(birth?: string, death?: string): string {
+export function lifeSpan(birth?: string | null, death?: string | null): string {
   if (birth && death) return `${formatDate(birth)} – ${formatDate(death)}`;
   if (birth) return `Born ${formatDate(birth)}`;
   if (death) return `Died ${formatDate(death)}`;

@@ -9,11 +9,11 @@ export const ROLE_LABEL: Record<Role, string> = {
 };
 
 /** Approved members may read family stories. */
-export function isApproved(role: Role | undefined): boolean {
+export function isApproved(role: Role | null | undefined): boolean {
   return role === 'member' || role === 'editor' || role === 'creator';
 }
 
 /** Editors and the creator may write stories. */
-export function canWrite(role: Role | undefined): boolean {
+export function canWrite(role: Role | null | undefined): boolean {
   return role === 'editor' || role === 'creator';
 }

@@ -8,12 +8,16 @@ use mosaic_domain::{
 };
 use std::collections::BTreeMap;
 
-use mosaic_domain::{MediaId, UploadRequest};
+use mosaic_domain::{MediaId, MediaType, UploadRequest};
 use mosaic_ports::{
     LegacyView, LegacyWithRole, MediaView, MemberEntry, PresignedRequest, SearchResults, StoryHit,
     StoryView, UploadTicket,
 };
-use poem_openapi::{Enum, Object};
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use poem_openapi::{Enum, Object, Union};
+use std::borrow::Cow;
+use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -87,6 +91,117 @@ impl From<Role> for RoleDto {
     }
 }
 
+/// A calendar date in the JSON form `YYYY-MM-DD`, declared in the document
+/// as the standard `format: date` (RFC 3339 `full-date`) so that every
+/// client knows what to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IsoDate(pub Date);
+
+const FULL_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]");
+
+impl Type for IsoDate {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "string_date".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format("string", "date")))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ParseFromJSON for IsoDate {
+    fn parse_from_json(value: Option<serde_json::Value>) -> ParseResult<Self> {
+        match value.unwrap_or_default() {
+            // RFC 3339 `full-date`: exactly four year digits, no sign.
+            serde_json::Value::String(text)
+                if text.len() == 10 && text.starts_with(|c: char| c.is_ascii_digit()) =>
+            {
+                Date::parse(&text, FULL_DATE)
+                    .map(IsoDate)
+                    .map_err(|_| ParseError::custom(format!("'{text}' is not a date (YYYY-MM-DD)")))
+            }
+            serde_json::Value::String(text) => Err(ParseError::custom(format!(
+                "'{}' is not a date (YYYY-MM-DD)",
+                text.chars().take(40).collect::<String>()
+            ))),
+            other => Err(ParseError::expected_type(other)),
+        }
+    }
+}
+
+impl ToJSON for IsoDate {
+    fn to_json(&self) -> Option<serde_json::Value> {
+        self.0.format(FULL_DATE).ok().map(serde_json::Value::String)
+    }
+}
+
+/// A JSON string, and only a string: poem-openapi's `String` also takes
+/// `12` or `false` and turns them into text, which the document (`type:
+/// string`) does not allow. Validators (`max_length`, `pattern`) apply as
+/// to `String`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Type for Text {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "string".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema::new("string")))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ParseFromJSON for Text {
+    fn parse_from_json(value: Option<serde_json::Value>) -> ParseResult<Self> {
+        match value.unwrap_or_default() {
+            serde_json::Value::String(text) => Ok(Text(text)),
+            other => Err(ParseError::expected_type(other)),
+        }
+    }
+}
+
+impl ToJSON for Text {
+    fn to_json(&self) -> Option<serde_json::Value> {
+        Some(serde_json::Value::String(self.0.clone()))
+    }
+}
+
 /// Parses the pagination query parameters.
 pub fn page_request(cursor: Option<String>, limit: Option<u32>) -> ApiResult<PageRequest> {
     PageRequest::new(cursor.as_deref(), limit).map_err(ApiError::invalid)
@@ -97,24 +212,34 @@ pub fn page_request(cursor: Option<String>, limit: Option<u32>) -> ApiResult<Pag
 /// Name, dates and biography of a legacy, as sent to create or change it.
 #[derive(Debug, Clone, Object)]
 pub struct LegacyInput {
-    /// The remembered person's name (1–200 characters).
-    pub name: String,
+    /// The remembered person's name (1–200 characters, at least one of them
+    /// neither white space nor a control character).
+    #[oai(validator(
+        max_length = 200,
+        pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    ))]
+    pub name: Text,
     /// Date of birth (`YYYY-MM-DD`), if known.
-    pub birth_date: Option<Date>,
+    #[oai(nullable)]
+    pub birth_date: Option<IsoDate>,
     /// Date of death (`YYYY-MM-DD`), if any; not before birth.
-    pub death_date: Option<Date>,
-    /// A short biography in Markdown (up to 5,000 characters).
-    pub biography: Option<String>,
+    #[oai(nullable)]
+    pub death_date: Option<IsoDate>,
+    /// A short biography in Markdown (up to 5,000 characters); empty or
+    /// `null` for none.
+    #[oai(nullable, validator(max_length = 5000))]
+    pub biography: Option<Text>,
 }
 
 impl LegacyInput {
     /// Validates into domain values.
     pub fn parse(self) -> ApiResult<LegacyDetails> {
         Ok(LegacyDetails {
-            name: LegacyName::new(&self.name).map_err(ApiError::invalid)?,
-            dates: LifeDates::new(self.birth_date, self.death_date).map_err(ApiError::invalid)?,
+            name: LegacyName::new(&self.name.0).map_err(ApiError::invalid)?,
+            dates: LifeDates::new(self.birth_date.map(|d| d.0), self.death_date.map(|d| d.0))
+                .map_err(ApiError::invalid)?,
             biography: match self.biography {
-                Some(text) => Biography::optional(&text).map_err(ApiError::invalid)?,
+                Some(text) => Biography::optional(&text.0).map_err(ApiError::invalid)?,
                 None => None,
             },
         })
@@ -129,10 +254,13 @@ pub struct LegacyOut {
     /// The remembered person's name.
     pub name: String,
     /// Date of birth.
-    pub birth_date: Option<Date>,
+    #[oai(nullable)]
+    pub birth_date: Option<IsoDate>,
     /// Date of death.
-    pub death_date: Option<Date>,
+    #[oai(nullable)]
+    pub death_date: Option<IsoDate>,
     /// Short biography (Markdown).
+    #[oai(nullable)]
     pub biography: Option<String>,
     /// Who created it.
     pub created_by: Uuid,
@@ -141,6 +269,7 @@ pub struct LegacyOut {
     /// Last change.
     pub updated_at: OffsetDateTime,
     /// The caller's role, if signed in and a member or pending.
+    #[oai(nullable)]
     pub my_role: Option<RoleDto>,
 }
 
@@ -150,8 +279,8 @@ impl LegacyOut {
         Self {
             id: legacy.id.as_uuid(),
             name: legacy.name.into_inner(),
-            birth_date: legacy.dates.birth(),
-            death_date: legacy.dates.death(),
+            birth_date: legacy.dates.birth().map(IsoDate),
+            death_date: legacy.dates.death().map(IsoDate),
             biography: legacy.biography.map(Biography::into_inner),
             created_by: legacy.created_by.as_uuid(),
             created_at: legacy.created_at,
@@ -178,7 +307,8 @@ impl From<LegacyWithRole> for LegacyOut {
 pub struct LegacyPage {
     /// Newest first.
     pub items: Vec<LegacyOut>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -261,10 +391,20 @@ pub struct TransferInput {
 /// Title, content and visibility of a story.
 #[derive(Debug, Clone, Object)]
 pub struct StoryInput {
-    /// 1–500 characters.
-    pub title: String,
-    /// Markdown, 1–50,000 characters.
-    pub content: String,
+    /// 1–500 characters, at least one of them neither white space nor a
+    /// control character.
+    #[oai(validator(
+        max_length = 500,
+        pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    ))]
+    pub title: Text,
+    /// Markdown, 1–50,000 characters, at least one of them neither white
+    /// space nor a control character.
+    #[oai(validator(
+        max_length = 50000,
+        pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    ))]
+    pub content: Text,
     /// Who may read it.
     pub visibility: VisibilityDto,
     /// Keep the story out of the AI companion, for everyone (the author's
@@ -276,8 +416,8 @@ impl StoryInput {
     /// Validates into domain values.
     pub fn parse(self) -> ApiResult<StoryDraft> {
         Ok(StoryDraft {
-            title: StoryTitle::new(&self.title).map_err(ApiError::invalid)?,
-            content: StoryContent::new(&self.content).map_err(ApiError::invalid)?,
+            title: StoryTitle::new(&self.title.0).map_err(ApiError::invalid)?,
+            content: StoryContent::new(&self.content.0).map_err(ApiError::invalid)?,
             visibility: self.visibility.into(),
         })
     }
@@ -288,10 +428,20 @@ impl StoryInput {
 pub struct StoryCreate {
     /// The legacy the story is about.
     pub legacy_id: Uuid,
-    /// 1–500 characters.
-    pub title: String,
-    /// Markdown, 1–50,000 characters.
-    pub content: String,
+    /// 1–500 characters, at least one of them neither white space nor a
+    /// control character.
+    #[oai(validator(
+        max_length = 500,
+        pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    ))]
+    pub title: Text,
+    /// Markdown, 1–50,000 characters, at least one of them neither white
+    /// space nor a control character.
+    #[oai(validator(
+        max_length = 50000,
+        pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    ))]
+    pub content: Text,
     /// Who may read it.
     pub visibility: VisibilityDto,
 }
@@ -332,6 +482,7 @@ pub struct StoryOut {
     /// Last edit.
     pub updated_at: OffsetDateTime,
     /// When it was deleted, if it was (restorable for 30 days).
+    #[oai(nullable)]
     pub deleted_at: Option<OffsetDateTime>,
     /// The author keeps it out of the AI companion.
     pub ai_excluded: bool,
@@ -361,7 +512,8 @@ impl From<StoryView> for StoryOut {
 pub struct StoryPage {
     /// Newest first.
     pub items: Vec<StoryOut>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -517,6 +669,7 @@ pub struct MeOut {
     /// Display name.
     pub name: String,
     /// Picture URL, if any.
+    #[oai(nullable)]
     pub avatar_url: Option<String>,
     /// May use administrative functions.
     pub is_admin: bool,
@@ -536,59 +689,133 @@ impl From<User> for MeOut {
 
 // ----- media -----------------------------------------------------------------------
 
-/// A file the client is about to upload, as it declares it. Accepted:
-/// JPEG, PNG, GIF, WebP (up to 50 MB) and MP4, QuickTime (up to 500 MB),
-/// with a file name whose extension matches the type.
-#[derive(Debug, Clone, Object)]
-pub struct MediaFileInput {
-    /// The legacy the file belongs to.
-    pub legacy_id: Uuid,
-    /// The file's name on the uploader's device (shown and offered as the
-    /// download name only; storage keys come from ids).
-    pub file_name: String,
-    /// Its MIME type, e.g. `image/jpeg`.
-    pub content_type: String,
-    /// Its exact size in bytes.
-    pub size_bytes: u64,
-}
+/// Declares, per accepted file type, the upload's fields with that type's
+/// own limits (its extensions, its largest size), and the two request
+/// bodies as unions keyed by `content_type`: so the document states the
+/// whole rule (JPEG needs `.jpg`/`.jpeg` and at most 50 MiB, MP4 `.mp4`/
+/// `.m4v` and at most 500 MiB, …), not only its parts.
+macro_rules! upload_bodies {
+    ($(
+        $variant:ident, $mime:tt, $file:ident, $register:ident, $doc:tt,
+        max = $max:tt, file_name = $pattern:tt;
+    )*) => {
+        $(
+            #[doc = $doc]
+            #[derive(Debug, Clone, Object)]
+            pub struct $file {
+                /// The legacy the file belongs to.
+                pub legacy_id: Uuid,
+                /// The file's name on the uploader's device, up to 255
+                /// characters, ending in an extension of its type (shown and
+                /// offered as the download name only; storage keys come from
+                /// ids).
+                #[oai(validator(max_length = 255, pattern = $pattern))]
+                pub file_name: Text,
+                /// Its exact size in bytes (at least 1).
+                #[oai(validator(minimum(value = "1"), maximum(value = $max)))]
+                pub size_bytes: u64,
+            }
 
-impl MediaFileInput {
-    /// Splits into the legacy and the checked upload.
-    pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, UploadRequest)> {
-        let upload = UploadRequest::new(&self.file_name, &self.content_type, self.size_bytes)
-            .map_err(ApiError::invalid)?;
-        Ok((mosaic_domain::LegacyId::from_uuid(self.legacy_id), upload))
-    }
-}
+            #[doc = $doc]
+            #[derive(Debug, Clone, Object)]
+            pub struct $register {
+                /// The legacy the file belongs to.
+                pub legacy_id: Uuid,
+                /// The `media_id` from `POST /api/media/presign`.
+                pub media_id: Uuid,
+                /// As declared at presign.
+                #[oai(validator(max_length = 255, pattern = $pattern))]
+                pub file_name: Text,
+                /// As declared at presign.
+                #[oai(validator(minimum(value = "1"), maximum(value = $max)))]
+                pub size_bytes: u64,
+            }
+        )*
 
-/// A media item to record after its upload, with the id the presign step
-/// gave and the same file details.
-#[derive(Debug, Clone, Object)]
-pub struct MediaRegisterInput {
-    /// The legacy the file belongs to.
-    pub legacy_id: Uuid,
-    /// The `media_id` from `POST /api/media/presign`.
-    pub media_id: Uuid,
-    /// As declared at presign.
-    pub file_name: String,
-    /// As declared at presign.
-    pub content_type: String,
-    /// As declared at presign.
-    pub size_bytes: u64,
-}
-
-impl MediaRegisterInput {
-    /// Splits into legacy, media id and the checked upload.
-    pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, MediaId, UploadRequest)> {
-        let (legacy, upload) = MediaFileInput {
-            legacy_id: self.legacy_id,
-            file_name: self.file_name,
-            content_type: self.content_type,
-            size_bytes: self.size_bytes,
+        /// A file the client is about to upload, as it declares it: its
+        /// `content_type` (JPEG, PNG, GIF, WebP up to 50 MiB; MP4,
+        /// QuickTime up to 500 MiB) decides the other fields' limits.
+        #[derive(Debug, Clone, Union)]
+        #[oai(discriminator_name = "content_type", one_of)]
+        pub enum MediaFileInput {
+            $(
+                #[doc = $doc]
+                #[oai(mapping = $mime)]
+                $variant($file),
+            )*
         }
-        .parse()?;
-        Ok((legacy, MediaId::from_uuid(self.media_id), upload))
-    }
+
+        /// A media item to record after its upload, with the id the
+        /// presign step gave and the same file details.
+        #[derive(Debug, Clone, Union)]
+        #[oai(discriminator_name = "content_type", one_of)]
+        pub enum MediaRegisterInput {
+            $(
+                #[doc = $doc]
+                #[oai(mapping = $mime)]
+                $variant($register),
+            )*
+        }
+
+        impl MediaFileInput {
+            /// Splits into the legacy and the checked upload.
+            pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, UploadRequest)> {
+                let (media_type, legacy_id, file_name, size_bytes) = match self {
+                    $(Self::$variant(f) => (MediaType::$variant, f.legacy_id, f.file_name, f.size_bytes),)*
+                };
+                upload_request(media_type, legacy_id, &file_name, size_bytes)
+            }
+        }
+
+        impl MediaRegisterInput {
+            /// Splits into legacy, media id and the checked upload.
+            pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, MediaId, UploadRequest)> {
+                let (media_type, legacy_id, media_id, file_name, size_bytes) = match self {
+                    $(Self::$variant(f) => (MediaType::$variant, f.legacy_id, f.media_id, f.file_name, f.size_bytes),)*
+                };
+                let (legacy, upload) = upload_request(media_type, legacy_id, &file_name, size_bytes)?;
+                Ok((legacy, MediaId::from_uuid(media_id), upload))
+            }
+        }
+    };
+}
+
+/// The domain's upload rules over what the client declared (the document
+/// already holds the request to them; this is the same rule, once more,
+/// where it lives).
+fn upload_request(
+    media_type: MediaType,
+    legacy_id: Uuid,
+    file_name: &Text,
+    size_bytes: u64,
+) -> ApiResult<(mosaic_domain::LegacyId, UploadRequest)> {
+    let upload = UploadRequest::new(&file_name.0, media_type.mime(), size_bytes)
+        .map_err(ApiError::invalid)?;
+    Ok((mosaic_domain::LegacyId::from_uuid(legacy_id), upload))
+}
+
+// File names: one character that survives the clean-up (not white space, a
+// control character, a dot or a path separator), then the rest of the last
+// path component, then the type's extension (any letter case).
+upload_bodies! {
+    Jpeg, "image/jpeg", JpegFile, JpegRegistration, "A JPEG photo (`.jpg`, `.jpeg`; up to 50 MiB).",
+        max = "52428800",
+        file_name = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000./\\][^/\\]*\.[jJ][pP][eE]?[gG]$";
+    Png, "image/png", PngFile, PngRegistration, "A PNG image (`.png`; up to 50 MiB).",
+        max = "52428800",
+        file_name = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000./\\][^/\\]*\.[pP][nN][gG]$";
+    Gif, "image/gif", GifFile, GifRegistration, "A GIF image (`.gif`; up to 50 MiB).",
+        max = "52428800",
+        file_name = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000./\\][^/\\]*\.[gG][iI][fF]$";
+    Webp, "image/webp", WebpFile, WebpRegistration, "A WebP image (`.webp`; up to 50 MiB).",
+        max = "52428800",
+        file_name = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000./\\][^/\\]*\.[wW][eE][bB][pP]$";
+    Mp4, "video/mp4", Mp4File, Mp4Registration, "An MP4 video (`.mp4`, `.m4v`; up to 500 MiB).",
+        max = "524288000",
+        file_name = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000./\\][^/\\]*\.[mM]([pP]4|4[vV])$";
+    QuickTime, "video/quicktime", QuickTimeFile, QuickTimeRegistration, "A QuickTime video (`.mov`, `.qt`; up to 500 MiB).",
+        max = "524288000",
+        file_name = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000./\\][^/\\]*\.([mM][oO][vV]|[qQ][tT])$";
 }
 
 /// One HTTP request to send straight to storage.
@@ -639,6 +866,7 @@ pub struct MediaOut {
     /// Id.
     pub id: Uuid,
     /// The legacy it belongs to.
+    #[oai(nullable)]
     pub legacy_id: Option<Uuid>,
     /// Who uploaded it.
     pub uploaded_by: Uuid,
@@ -655,6 +883,7 @@ pub struct MediaOut {
     /// A short-lived URL of a small JPEG (about 400 px, no location or
     /// other metadata), for photos; absent for videos. When the thumbnail
     /// could not be made it answers 404: show `url` instead.
+    #[oai(nullable)]
     pub thumbnail_url: Option<String>,
     /// When `url` and `thumbnail_url` stop working; fetch the item again
     /// for fresh ones.
@@ -685,7 +914,8 @@ impl MediaOut {
 pub struct MediaPage {
     /// Newest first.
     pub items: Vec<MediaOut>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

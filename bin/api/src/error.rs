@@ -26,7 +26,8 @@ pub struct ErrorDetail {
     pub code: String,
     /// A sentence for the person using the app.
     pub message: String,
-    /// Extra structured information, when there is any.
+    /// Extra structured information, when there is any; `null` otherwise.
+    #[oai(nullable)]
     pub details: Option<serde_json::Value>,
 }
 
@@ -64,6 +65,9 @@ pub enum ApiError {
     /// The body or upload is too large, or the quota is used up.
     #[oai(status = 413)]
     PayloadTooLarge(Json<ErrorBody>),
+    /// The body is not JSON (`Content-Type` must be `application/json`).
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
     /// Well-formed, but a value breaks a rule.
     #[oai(status = 422)]
     Unprocessable(Json<ErrorBody>),

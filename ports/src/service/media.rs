@@ -153,10 +153,10 @@ impl MosaicService {
             Err(other) => return Err(ServiceError::from_repo(other, Resource::Media)),
         }
         let key = media_storage_key(legacy, media_id);
+        // Not a bad value but a step out of order: the upload has not
+        // happened (yet), so the same request works once it has.
         let stored = self.ports.storage.head(&key).await?.ok_or_else(|| {
-            ServiceError::Invalid(ValidationError::Upload(
-                "no uploaded file was found; upload it first".into(),
-            ))
+            ServiceError::Conflict("no uploaded file was found; upload it first".into())
         })?;
         if stored.size_bytes != upload.size_bytes {
             self.ports.storage.delete(&key).await?;

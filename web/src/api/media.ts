@@ -3,6 +3,7 @@ import { ApiError } from './ApiError';
 import { api, unwrap } from './client';
 import { formatBytes } from '../format';
 import type { MediaUploader } from '../upload/MediaUploader';
+import { acceptedType, refusalReason } from '../upload/mediaRules';
 import { putWithProgress } from '../upload/putWithProgress';
 
 export const mediaKeys = {
@@ -47,10 +48,12 @@ const BROWSER_CONTROLLED_HEADERS = new Set(['content-length', 'host', 'connectio
 export function mediaUploader(legacyId: string): MediaUploader {
   return {
     async upload(file, onProgress) {
+      const contentType = acceptedType(file.type);
+      if (contentType === null) throw new Error(refusalReason(file) ?? `${file.name} cannot be uploaded.`);
       const declared = {
         legacy_id: legacyId,
         file_name: file.name,
-        content_type: file.type,
+        content_type: contentType,
         size_bytes: file.size,
       };
       const ticket = await unwrap(api.POST('/media/presign', { body: declared })).catch((error: unknown) => {

@@ -57,7 +57,11 @@ impl LegaciesApi {
         &self,
         state: Data<&AppState>,
         auth: SignedIn,
+        /// The `next_cursor` of the previous page; omit for the first page.
+        #[oai(validator(pattern = r"^(-?[0-9]{1,19}_[0-9a-fA-F]{32})?$"))]
         cursor: Query<Option<String>>,
+        /// Page size, 1–100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<LegacyPage>> {
         let page = page_request(cursor.0, limit.0)?;
@@ -78,8 +82,18 @@ impl LegaciesApi {
         &self,
         state: Data<&AppState>,
         auth: MaybeSignedIn,
+        /// Part of the name, 1–100 characters (at least one neither white
+        /// space nor a control character).
+        #[oai(validator(
+            max_length = 100,
+            pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+        ))]
         q: Query<String>,
+        /// The `next_cursor` of the previous page; omit for the first page.
+        #[oai(validator(pattern = r"^(-?[0-9]{1,19}_[0-9a-fA-F]{32})?$"))]
         cursor: Query<Option<String>>,
+        /// Page size, 1–100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<LegacyPage>> {
         let query = SearchQuery::new(&q.0).map_err(ApiError::invalid)?;

@@ -16,7 +16,7 @@ pub struct SessionsApi;
 #[derive(Debug, Clone, Object)]
 pub struct SignInLinkInput {
     /// The `token` parameter of the link.
-    pub token: String,
+    pub token: crate::dto::Text,
 }
 
 /// The ways to sign in on this server, so the web app shows only buttons
@@ -27,7 +27,8 @@ pub struct SignInMethods {
     /// issuer) works now: configured, and its discovery document was read.
     pub google: bool,
     /// Where the button points (`/auth/google/login`), when `google` is
-    /// true.
+    /// true; `null` otherwise.
+    #[oai(nullable)]
     pub google_login_url: Option<String>,
     /// One-time sign-in links always work.
     pub sign_in_links: bool,
@@ -98,7 +99,7 @@ impl SessionsApi {
         }
         let started = state
             .service
-            .redeem_sign_in_link(body.0.token.trim())
+            .redeem_sign_in_link(body.0.token.0.trim())
             .await?;
         let max_age = (started.session.expires_at - started.session.created_at).whole_seconds();
         Ok(SignedInResponse::SignedIn(session_cookie(

@@ -56,7 +56,11 @@ impl StoriesApi {
         state: Data<&AppState>,
         auth: MaybeSignedIn,
         legacy_id: Query<Uuid>,
+        /// The `next_cursor` of the previous page; omit for the first page.
+        #[oai(validator(pattern = r"^(-?[0-9]{1,19}_[0-9a-fA-F]{32})?$"))]
         cursor: Query<Option<String>>,
+        /// Page size, 1–100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<StoryPage>> {
         let page = page_request(cursor.0, limit.0)?;

@@ -9,6 +9,7 @@
 //! [`startup::Application`] binds a port (0 in tests) and runs until
 //! stopped; `main` only reads the configuration and calls it.
 
+pub mod allow;
 pub mod api;
 pub mod auth;
 pub mod client_address;
@@ -19,10 +20,11 @@ pub mod local_media;
 pub mod metrics;
 pub mod middleware;
 pub mod rate_limit;
+pub mod security_headers;
 pub mod sign_in;
 pub mod startup;
 pub mod state;
 pub mod wiring;
 
-pub use startup::{Application, openapi_json, routes};
+pub use startup::{Application, metrics_routes, openapi_json, routes};
 pub use state::{AppState, Readiness};

@@ -51,7 +51,11 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         drain: Duration::from_secs(u64::from(config.shutdown_drain_seconds)),
         grace: Duration::from_secs(u64::from(config.shutdown_grace_seconds)),
     });
-    tracing::info!(address = %app.address(), public_url = %config.public_url, "listening");
+    let app = match &config.metrics_bind {
+        Some(address) => app.with_metrics(address).await?,
+        None => app,
+    };
+    tracing::info!(address = %app.address(), public_url = %config.public_url, metrics = ?app.metrics_address(), "listening");
     app.run_until_stopped().await?;
     runtime.database.close().await;
     tracing::info!("stopped");

@@ -78,8 +78,12 @@ fn route_label(path: &str) -> String {
     }
 }
 
+/// Everything but the safe methods of RFC 9110 §9.2.1.
 fn is_state_changing(method: &Method) -> bool {
-    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Refuses state-changing requests that a cross-site page could make:

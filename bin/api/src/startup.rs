@@ -8,16 +8,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use poem::endpoint::StaticFilesEndpoint;
-use poem::http::{HeaderValue, header};
+use poem::http::{HeaderValue, Method, header};
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::middleware::Compression;
 use poem::{Endpoint, EndpointExt, Route, Server, get};
 
-use crate::api::openapi_service;
+use crate::allow::{AllowedMethods, allow_header};
+use crate::api::{AllApis, openapi_service};
 use crate::error::framework_error_response;
 use crate::health;
 use crate::local_media::{LOCAL_MEDIA_ROUTE, local_media};
 use crate::middleware::{body_limit, csrf_guard, observe};
+use crate::security_headers::{DOCS_PREFIX, SecurityHeaders, security_headers};
 use crate::sign_in;
 use crate::state::AppState;
 
@@ -49,14 +51,32 @@ pub fn openapi_json() -> String {
     openapi_service().spec()
 }
 
-/// Every route of the server: the API under `/api`, its document and docs
-/// page, health endpoints, and the web app (with the single-page-app
-/// fallback to `index.html`) for everything else.
+/// Every route of the server: the API under `/api` (its sign-out also at
+/// the brief's `/auth/logout`), its document and docs page, health
+/// endpoints, and the web app (with the single-page-app fallback to
+/// `index.html`) for everything else. `/metrics` is not among them: it is
+/// served on its own listener ([`metrics_routes`]).
+///
+/// Every response carries the security headers
+/// ([`crate::security_headers`]); every 405 says what is allowed.
 pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
     let api = openapi_service();
     let spec = api.spec_endpoint();
+    let docs_html = api.swagger_ui_html();
     let docs = api.swagger_ui();
     let metrics = state.metrics.clone();
+    let security = Arc::new(SecurityHeaders::new(
+        state.secure_cookies,
+        state.media_origin.as_deref(),
+        &docs_html,
+    ));
+    let allowed = Arc::new(AllowedMethods::new::<AllApis>(
+        "/api",
+        &[
+            (LOCAL_MEDIA_ROUTE, &[Method::GET, Method::PUT]),
+            (LOGOUT_ALIAS, &[Method::POST]),
+        ],
+    ));
 
     let api = api
         .around(|ep, req| body_limit(ep, req, MAX_JSON_BODY_BYTES))
@@ -68,24 +88,53 @@ pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
         // longer literal prefix wins over the `/api` nest.
         .at(LOCAL_MEDIA_ROUTE, local_media)
         .nest("/api", api)
-        .at("/openapi.json", spec)
-        .nest("/docs", docs)
+        .at("/openapi.json", get(spec))
+        .nest(DOCS_PREFIX, get(docs))
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))
-        .at("/metrics", get(health::metrics))
         .at(sign_in::LOGIN_PATH, get(sign_in::login))
         .at(sign_in::CALLBACK_PATH, get(sign_in::callback));
     if let Some(dir) = web_dir {
-        route = route.nest("/", web_app(dir));
+        // `get` also answers HEAD (without the body) and refuses other
+        // methods with 405.
+        route = route.nest("/", get(web_app(dir)));
     }
 
     route
         .catch_all_error(|err| async move { framework_error_response(err) })
         .data(state)
+        .around(|ep, mut req| async move {
+            // The brief's address for signing out: the same operation,
+            // guards and answers as `/api/auth/logout`.
+            if req.uri().path() == LOGOUT_ALIAS {
+                *req.uri_mut() = poem::http::Uri::from_static("/api/auth/logout");
+            }
+            ep.call(req).await
+        })
+        .around(move |ep, req| {
+            let allowed = Arc::clone(&allowed);
+            async move { allow_header(ep, req, &allowed).await }
+        })
+        .around(move |ep, req| {
+            let security = Arc::clone(&security);
+            async move { security_headers(ep, req, &security).await }
+        })
         .around(move |ep, req| {
             let metrics = Arc::clone(&metrics);
             async move { observe(ep, req, &metrics).await }
         })
+}
+
+/// Sign-out at the path the product brief gives.
+const LOGOUT_ALIAS: &str = "/auth/logout";
+
+/// The routes of the metrics listener (`MOSAIC_METRICS_BIND`): `/metrics`
+/// only, in the Prometheus text format.
+pub fn metrics_routes(state: AppState) -> impl Endpoint {
+    Route::new()
+        .at("/metrics", get(health::metrics))
+        .catch_all_error(|err| async move { framework_error_response(err) })
+        .data(state)
 }
 
 /// The built web app with the single-page-app fallback, compressed.
@@ -116,6 +165,7 @@ fn web_app(dir: PathBuf) -> impl Endpoint {
 pub struct Application {
     acceptor: TcpAcceptor,
     address: SocketAddr,
+    metrics: Option<(TcpAcceptor, SocketAddr)>,
     state: AppState,
     web_dir: Option<PathBuf>,
     shutdown: ShutdownSettings,
@@ -136,17 +186,11 @@ impl Application {
         state: AppState,
         web_dir: Option<PathBuf>,
     ) -> io::Result<Self> {
-        let acceptor = TcpListener::bind(address.to_owned())
-            .into_acceptor()
-            .await?;
-        let address = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| io::Error::other("the listener has no TCP address"))?;
+        let (acceptor, address) = bind_tcp(address).await?;
         Ok(Self {
             acceptor,
             address,
+            metrics: None,
             state,
             web_dir,
             shutdown: ShutdownSettings::default(),
@@ -158,6 +202,19 @@ impl Application {
     pub fn with_shutdown(mut self, shutdown: ShutdownSettings) -> Self {
         self.shutdown = shutdown;
         self
+    }
+
+    /// Also serves `/metrics` on `address` (port 0 picks a free port),
+    /// apart from the public listener.
+    pub async fn with_metrics(mut self, address: &str) -> io::Result<Self> {
+        let (acceptor, address) = bind_tcp(address).await?;
+        self.metrics = Some((acceptor, address));
+        Ok(self)
+    }
+
+    /// The bound address of the metrics listener, if there is one.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, address)| *address)
     }
 
     /// The bound address.
@@ -185,11 +242,18 @@ impl Application {
                 limits.forget_idle_keys().await;
             }
         });
+        let metrics_server = self.metrics.map(|(acceptor, _)| {
+            let app = metrics_routes(self.state.clone());
+            tokio::spawn(Server::new_with_acceptor(acceptor).run(app))
+        });
         let app = routes(self.state, self.web_dir);
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(self.shutdown.grace))
             .await;
         janitor.abort();
+        if let Some(server) = metrics_server {
+            server.abort();
+        }
         result
     }
 
@@ -217,6 +281,19 @@ impl Application {
         .await
     }
 }
+
+async fn bind_tcp(address: &str) -> io::Result<(TcpAcceptor, SocketAddr)> {
+    let acceptor = TcpListener::bind(address.to_owned())
+        .into_acceptor()
+        .await?;
+    let address = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| io::Error::other("the listener has no TCP address"))?;
+    Ok((acceptor, address))
+}
+
 
 /// Which signal asked the server to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

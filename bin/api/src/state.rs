@@ -68,6 +68,9 @@ pub struct AppState {
     pub sign_up: SignUpPolicy,
     /// Signs the cookie of a login in progress.
     pub login_cookies: LoginCookieSigner,
+    /// The origin (`https://host[:port]`) of presigned media URLs when it
+    /// is not this server's, for the Content-Security-Policy.
+    pub media_origin: Option<String>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -8,7 +8,7 @@ use mosaic_config::{Config, Database, Runtime};
 use mosaic_domain::{Email, PersonName, ValidationError};
 use mosaic_google::{OidcConfig, OidcConfigError};
 use mosaic_key_file::{KeyError, SecretKey};
-use mosaic_ports::{ServiceResult, SignUpPolicy, StoreHealth};
+use mosaic_ports::{ObjectStorage, ServiceResult, SignUpPolicy, StoreHealth};
 use thiserror::Error;
 
 use crate::client_address::ClientAddress;
@@ -112,7 +112,35 @@ pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, W
         sign_in_provider,
         sign_up,
         login_cookies: LoginCookieSigner::new(session_secret),
+        media_origin: media_origin(runtime, &config.public_url).await,
     })
+}
+
+/// The origin of the media store's presigned URLs when they do not point
+/// at this server (S3): the browser loads photos and sends uploads there,
+/// so the Content-Security-Policy must allow it. Read from a presigned URL
+/// itself (presigning is local work, no request), so it follows whatever
+/// endpoint, region and addressing style the store uses.
+async fn media_origin(runtime: &Runtime, public_url: &str) -> Option<String> {
+    if runtime.media.as_local().is_some() {
+        return None;
+    }
+    let probe = runtime
+        .media
+        .presign_download("csp-probe", "probe", time::Duration::minutes(1))
+        .await
+        .map_err(|err| tracing::warn!(error = %err, "media URL origin unknown"))
+        .ok()?;
+    let origin = url_origin(&probe.url)?;
+    (Some(origin.as_str()) != url_origin(public_url).as_deref()).then_some(origin)
+}
+
+/// `scheme://host[:port]` of an absolute URL.
+fn url_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    (!authority.is_empty()).then(|| format!("{scheme}://{authority}"))
 }
 
 fn per_minute(count: u32) -> NonZeroU32 {

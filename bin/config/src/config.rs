@@ -115,6 +115,10 @@ pub enum LogFormat {
 pub struct Config {
     /// Where the server listens (`MOSAIC_BIND`, default `127.0.0.1:8080`).
     pub bind: String,
+    /// Where `/metrics` (Prometheus) is served, apart from the public
+    /// listener so that the public never sees it (`MOSAIC_METRICS_BIND`,
+    /// e.g. `127.0.0.1:9090`; default: not served).
+    pub metrics_bind: Option<String>,
     /// The URL people use to reach the server (`MOSAIC_PUBLIC_URL`, default
     /// `http://` + bind address). Links and cookies are built from it.
     pub public_url: String,
@@ -180,6 +184,7 @@ impl Config {
         let bind = settings
             .get("MOSAIC_BIND")
             .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let metrics_bind = settings.get("MOSAIC_METRICS_BIND");
         let public_url = settings
             .get("MOSAIC_PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{bind}"))
@@ -242,6 +247,7 @@ impl Config {
             .unwrap_or_else(|| "admin@localhost".to_owned());
         Ok(Self {
             bind,
+            metrics_bind,
             public_url,
             data_dir,
             database_url,

@@ -24,6 +24,8 @@ pub enum Backend {
 /// A running server with its own data directory and database.
 pub struct TestApp {
     pub base_url: String,
+    /// The metrics listener (`MOSAIC_METRICS_BIND`), on its own port.
+    pub metrics_url: String,
     pub runtime: Runtime,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -77,14 +79,22 @@ impl TestApp {
         let state = app_state(&runtime, &config).await.expect("app state");
         let app = Application::bind(&format!("127.0.0.1:{port}"), state, config.web_dir.clone())
             .await
-            .expect("bind");
+            .expect("bind")
+            .with_metrics("127.0.0.1:0")
+            .await
+            .expect("bind the metrics listener");
         let base_url = format!("http://127.0.0.1:{}", app.port());
+        let metrics_url = format!(
+            "http://{}",
+            app.metrics_address().expect("a metrics listener")
+        );
         let (stop, stopped) = oneshot::channel();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
         }));
         Self {
             base_url,
+            metrics_url,
             runtime,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())

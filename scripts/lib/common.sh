@@ -62,3 +62,42 @@ if not paths:
     sys.exit(f"cargo built no executable named {name}")
 print(paths[-1])' "$name"
 }
+
+# Starts target/debug/mosaic-api as a throwaway server: `start_mosaic_api
+# NAME PORT [MOSAIC_X=value …]` runs it with those settings (which must
+# bind 127.0.0.1:PORT), logs to $MOSAIC_TEST_RUN_DIR/NAME.log, stops it at
+# exit, waits until it listens, and sets `mosaic_api_first_link` to the
+# one-time sign-in link it printed for the first account.
+start_mosaic_api() {
+  local name=$1 port=$2 pid
+  shift 2
+  env "$@" target/debug/mosaic-api >"$MOSAIC_TEST_RUN_DIR/$name.log" 2>&1 &
+  pid=$!
+  on_exit "kill $pid"
+  wait_for_port "$port" 60 || { cat "$MOSAIC_TEST_RUN_DIR/$name.log" >&2; return 1; }
+  mosaic_api_first_link=$(grep -o 'http://[^ ]*/sign-in?token=[A-Za-z0-9_-]*' "$MOSAIC_TEST_RUN_DIR/$name.log" | head -1)
+  [ -n "$mosaic_api_first_link" ] || {
+    echo "mosaic-api ($name) printed no first sign-in link" >&2
+    cat "$MOSAIC_TEST_RUN_DIR/$name.log" >&2
+    return 1
+  }
+}
+
+# Redeems a one-time sign-in link the way the web app's sign-in page does
+# and prints the session cookie (`mosaic_session=…`).
+sign_in_cookie() {
+  python3 - "$1" <<'PY'
+import json, sys, urllib.parse, urllib.request
+link = urllib.parse.urlsplit(sys.argv[1])
+token = urllib.parse.parse_qs(link.query)["token"][0]
+request = urllib.request.Request(
+    f"{link.scheme}://{link.netloc}/api/auth/sign-in-link",
+    data=json.dumps({"token": token}).encode(),
+    headers={"Content-Type": "application/json"},
+    method="POST",
+)
+with urllib.request.urlopen(request) as response:
+    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+print(cookie)
+PY
+}

@@ -41,13 +41,9 @@ _web_env=(
   MOSAIC_OIDC_CLIENT_SECRET=mosaic-web-e2e-secret
   MOSAIC_OIDC_REDIRECT_URL="http://127.0.0.1:$_web_port/auth/google/callback"
 )
-env "${_web_env[@]}" target/debug/mosaic-api >"$MOSAIC_TEST_RUN_DIR/web-api.log" 2>&1 &
-_web_pid=$!
-on_exit "kill $_web_pid"
-wait_for_port "$_web_port" 60 || { cat "$MOSAIC_TEST_RUN_DIR/web-api.log" >&2; exit 1; }
+start_mosaic_api web-api "$_web_port" "${_web_env[@]}"
 # The link the server prints for the first account, used by the journey test.
-_web_first_link=$(grep -o 'http://[^ ]*/sign-in?token=[A-Za-z0-9_-]*' "$MOSAIC_TEST_RUN_DIR/web-api.log" | head -1)
-[ -n "$_web_first_link" ] || { echo "mosaic-api printed no first sign-in link" >&2; cat "$MOSAIC_TEST_RUN_DIR/web-api.log" >&2; exit 1; }
+_web_first_link=$mosaic_api_first_link
 env "${_web_env[@]}" \
   MOSAIC_TEST_WEB_URL="http://127.0.0.1:$_web_port" \
   MOSAIC_TEST_FIRST_SIGN_IN_URL="$_web_first_link" \

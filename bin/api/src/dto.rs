@@ -616,8 +616,8 @@ impl From<StoryHit> for SearchHitOut {
 pub struct SearchPage {
     /// Best match first.
     pub items: Vec<SearchHitOut>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    #[oai(skip_serializing_if_is_none)]
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 

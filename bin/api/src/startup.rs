@@ -294,7 +294,6 @@ async fn bind_tcp(address: &str) -> io::Result<(TcpAcceptor, SocketAddr)> {
     Ok((acceptor, address))
 }
 
-
 /// Which signal asked the server to stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Signal {

@@ -35,9 +35,12 @@ _rep_env=(
   MOSAIC_TRUSTED_PROXY_HOPS=1
   MOSAIC_WEB_DIR="$_rep_dir/no-web"
 )
-declare -A _rep_port _rep_pid
+declare -A _rep_port _rep_metrics_port _rep_pid
 _rep_port[a]=$(free_port)
 _rep_port[b]=$(free_port)
+# /metrics is served on its own listener only (MOSAIC_METRICS_BIND).
+_rep_metrics_port[a]=$(free_port)
+_rep_metrics_port[b]=$(free_port)
 
 # Starts replica $1 (in the background, in this shell so that it can be
 # waited for).
@@ -45,6 +48,7 @@ _rep_launch() {
   mkdir -p "$_rep_dir/$1"
   _rep_started[$1]=$(date +%s%N)
   env "${_rep_env[@]}" MOSAIC_BIND="127.0.0.1:${_rep_port[$1]}" MOSAIC_DATA_DIR="$_rep_dir/$1" \
+    MOSAIC_METRICS_BIND="127.0.0.1:${_rep_metrics_port[$1]}" \
     "$_rep_dir/mosaic-api" >>"$_rep_dir/$1.out" 2>>"$_rep_dir/$1.log" &
   _rep_pid[$1]=$!
 }
@@ -94,7 +98,7 @@ _rep_wait_ready_status() {
 _rep_serves() {
   local i served
   for ((i = 0; i < 600; i++)); do
-    served=$(curl -s "http://127.0.0.1:${_rep_port[$1]}/metrics" |
+    served=$(curl -s "http://127.0.0.1:${_rep_metrics_port[$1]}/metrics" |
       awk '/^mosaic_http_requests_total\{route="get_legacy"/ { n += $NF } END { print n + 0 }')
     [ "$served" -ge "$2" ] && return 0
     sleep 0.05

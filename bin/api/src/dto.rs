@@ -408,7 +408,9 @@ pub struct StoryInput {
     /// Who may read it.
     pub visibility: VisibilityDto,
     /// Keep the story out of the AI companion, for everyone (the author's
-    /// choice; not part of the story's versions). Absent: unchanged.
+    /// choice; not part of the story's versions). Absent or `null`:
+    /// unchanged.
+    #[oai(nullable)]
     pub ai_excluded: Option<bool>,
 }
 

@@ -252,7 +252,7 @@ async fn each_caller_downloads_exactly_the_stories_they_may_read() {
     assert_error_body(&body, "NOT_FOUND");
 
     // Every export is counted.
-    let metrics = reqwest::get(format!("{}/metrics", f.app.base_url))
+    let metrics = reqwest::get(format!("{}/metrics", f.app.metrics_url))
         .await
         .unwrap()
         .text()

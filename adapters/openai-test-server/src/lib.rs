@@ -251,7 +251,7 @@ async fn embeddings(
 
 /// A deterministic bag-of-words vector: texts sharing words are close.
 fn embed(text: &str) -> Vec<f32> {
-    let mut v = vec![0f32; 16];
+    let mut v = [0f32; 16];
     for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -169,6 +169,9 @@ pub struct Config {
     /// Address of the first account, created on first start
     /// (`MOSAIC_ADMIN_EMAIL`, default `admin@localhost`).
     pub first_admin_email: String,
+    /// Questions one person may ask the AI companion per day
+    /// (`MOSAIC_AI_MESSAGES_PER_DAY`, default 100).
+    pub ai_messages_per_day: u32,
     /// All raw settings, for adapters that read their own (`MOSAIC_S3_*`).
     pub settings: Settings,
 }
@@ -222,6 +225,7 @@ impl Config {
         let stories_per_minute = parse_count(&settings, "MOSAIC_STORIES_PER_MINUTE", 10)?;
         let sign_ins_per_minute = parse_count(&settings, "MOSAIC_SIGN_INS_PER_MINUTE", 20)?;
         let trusted_proxy_hops = parse_number(&settings, "MOSAIC_TRUSTED_PROXY_HOPS", 0)?;
+        let ai_messages_per_day = parse_count(&settings, "MOSAIC_AI_MESSAGES_PER_DAY", 100)?;
         let shutdown_drain_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_DRAIN_SECONDS", 5)?;
         let shutdown_grace_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_GRACE_SECONDS", 20)?;
         let archives_per_hour = parse_count(&settings, "MOSAIC_ARCHIVES_PER_HOUR", 20)?;
@@ -258,6 +262,7 @@ impl Config {
             stories_per_minute,
             sign_ins_per_minute,
             trusted_proxy_hops,
+            ai_messages_per_day,
             shutdown_drain_seconds,
             shutdown_grace_seconds,
             archives_per_hour,

@@ -2,10 +2,13 @@
 
 use std::sync::Arc;
 
+use mosaic_domain::DailyQuota;
 use mosaic_images::{ImageThumbnailer, ThumbnailSettings};
+use mosaic_openai::{OpenAiConfig, OpenAiConfigError, OpenAiModel};
 use mosaic_ports::{
-    MosaicService, ObjectStorage, Ports, RandomIds, RateLimiter, RepoError, ServiceSettings,
-    StoreHealth, SystemClock,
+    CompanionPorts, CompanionSettings, ConversationRepo, LanguageModel, MosaicService,
+    ObjectStorage, Ports, RandomIds, RateLimiter, RepoError, ServiceSettings, StoreHealth,
+    SystemClock,
 };
 use mosaic_postgres::PostgresStore;
 use mosaic_s3::{MediaStore, StorageConfig};
@@ -24,6 +27,9 @@ pub enum StartupError {
     /// The media store cannot be configured or opened.
     #[error("media storage: {0}")]
     Storage(String),
+    /// The AI companion's settings cannot be used.
+    #[error(transparent)]
+    Companion(#[from] OpenAiConfigError),
     /// The data directory cannot be created.
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
@@ -96,6 +102,14 @@ impl Database {
     /// The rate limiter kept in this database (shared by every process
     /// using it).
     pub fn rate_limiter(&self) -> Arc<dyn RateLimiter> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
+        }
+    }
+
+    /// The AI companion's conversations, kept in this database.
+    pub fn conversations(&self) -> Arc<dyn ConversationRepo> {
         match self {
             Self::Sqlite(store) => store.clone(),
             Self::Postgres(store) => store.clone(),
@@ -184,15 +198,43 @@ impl Runtime {
             upload_url_lifetime: time::Duration::seconds(i64::from(config.upload_url_seconds)),
             ..ServiceSettings::default()
         };
+        let model = companion_model(config)?;
         let service = MosaicService::new(database.ports(Arc::new(media.clone())), settings)
             .with_thumbnails(Arc::new(
                 ImageThumbnailer::new(ThumbnailSettings::default()),
             ))
-            .with_archives(database.archives());
+            .with_archives(database.archives())
+            .with_companion(CompanionPorts {
+                model,
+                conversations: database.conversations(),
+                limiter: database.rate_limiter(),
+                settings: CompanionSettings {
+                    quota: DailyQuota::new(config.ai_messages_per_day),
+                    ..CompanionSettings::default()
+                },
+            });
         Ok(Self {
             database,
             media,
             service,
         })
     }
+}
+
+/// The configured language model, if `MOSAIC_AI_BASE_URL` is set (the API
+/// key is never logged; the endpoint and model are).
+fn companion_model(config: &Config) -> Result<Option<Arc<dyn LanguageModel>>, StartupError> {
+    let Some(settings) = OpenAiConfig::from_vars(|name| config.settings.get(name))? else {
+        tracing::info!("the AI companion is off: MOSAIC_AI_BASE_URL is not set");
+        return Ok(None);
+    };
+    tracing::info!(
+        base_url = %settings.base_url,
+        model = %settings.model,
+        embedding_model = settings.embedding_model.as_deref().unwrap_or("none"),
+        "the AI companion is on"
+    );
+    let model = OpenAiModel::new(settings)
+        .map_err(|e| StartupError::Storage(format!("AI model client: {e}")))?;
+    Ok(Some(Arc::new(model)))
 }

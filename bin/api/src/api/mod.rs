@@ -1,6 +1,7 @@
 //! The REST API, one struct per resource.
 
 mod archive;
+mod chat;
 mod legacies;
 mod me;
 mod media;
@@ -12,6 +13,7 @@ mod stories;
 use poem_openapi::{OpenApiService, Tags};
 
 pub use archive::{ArchiveApi, IMPORT_ROUTE};
+pub use chat::ChatApi;
 pub use legacies::LegaciesApi;
 pub use me::MeApi;
 pub use media::MediaApi;
@@ -31,6 +33,8 @@ pub enum ApiTags {
     Stories,
     /// Finding stories by what they say.
     Search,
+    /// The AI companion: questions answered from the stories.
+    Chat,
     /// Photos and videos: uploading, viewing, deleting.
     Media,
     /// The signed-in user.
@@ -47,6 +51,7 @@ pub type AllApis = (
     MembersApi,
     StoriesApi,
     SearchApi,
+    ChatApi,
     MediaApi,
     MeApi,
     SessionsApi,
@@ -61,6 +66,7 @@ pub fn openapi_service() -> OpenApiService<AllApis, ()> {
             MembersApi,
             StoriesApi,
             SearchApi,
+            ChatApi,
             MediaApi,
             MeApi,
             SessionsApi,

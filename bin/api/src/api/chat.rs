@@ -34,6 +34,7 @@ pub struct ChatStatus {
     /// existing conversations can be read, renamed and deleted).
     pub enabled: bool,
     /// The chat model's name, when enabled.
+    #[oai(nullable)]
     pub model: Option<String>,
     /// Questions one person may ask per day.
     pub messages_per_day: u32,
@@ -55,6 +56,7 @@ pub struct ChatRequest {
     /// The legacy asked about.
     pub legacy_id: Uuid,
     /// The conversation to continue; omit to start a new one.
+    #[oai(nullable)]
     pub conversation_id: Option<Uuid>,
     /// 1–2,000 characters.
     #[oai(validator(min_length = 1, max_length = 2000))]
@@ -98,8 +100,10 @@ pub struct ChatDone {
     /// The conversation.
     pub conversation_id: Uuid,
     /// Prompt tokens, if the model reported them.
+    #[oai(nullable)]
     pub prompt_tokens: Option<u32>,
     /// Answer tokens, if the model reported them.
+    #[oai(nullable)]
     pub completion_tokens: Option<u32>,
 }
 
@@ -250,9 +254,10 @@ impl From<ServiceError> for AskError {
                 ApiError::TooManyRequests(b, s) => Self::TooManyRequests(b, s),
                 // The companion's use cases never forbid (others' things are
                 // "not found") and take no uploads.
-                ApiError::Forbidden(b) | ApiError::PayloadTooLarge(b) | ApiError::Internal(b) => {
-                    Self::Internal(b)
-                }
+                ApiError::Forbidden(b)
+                | ApiError::PayloadTooLarge(b)
+                | ApiError::UnsupportedMediaType(b)
+                | ApiError::Internal(b) => Self::Internal(b),
             },
         }
     }
@@ -290,7 +295,8 @@ impl From<mosaic_domain::Conversation> for ConversationOut {
 pub struct ConversationPage {
     /// The conversations.
     pub items: Vec<ConversationOut>,
-    /// Pass as `cursor` for the next page; absent on the last one.
+    /// Pass as `cursor` for the next page; null on the last one.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
 }
 
@@ -300,8 +306,10 @@ pub struct CitationOut {
     /// The `[n]` used in the answer.
     pub n: u32,
     /// The story, when the owner may still open it.
+    #[oai(nullable)]
     pub story_id: Option<Uuid>,
     /// Its title, when the owner may still open it.
+    #[oai(nullable)]
     pub title: Option<String>,
     /// Whether the story can still be opened; an unavailable citation
     /// shows neither title nor link.

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::ApiTags;
 use crate::auth::SignedIn;
-use crate::dto::page_request;
+use crate::dto::{Text, page_request};
 use crate::error::{ApiError, ApiResult, ErrorBody, retry_after_seconds};
 use crate::state::AppState;
 
@@ -58,9 +58,13 @@ pub struct ChatRequest {
     /// The conversation to continue; omit to start a new one.
     #[oai(nullable)]
     pub conversation_id: Option<Uuid>,
-    /// 1–2,000 characters.
-    #[oai(validator(min_length = 1, max_length = 2000))]
-    pub question: String,
+    /// 1–2,000 characters, at least one of them neither white space nor a
+    /// control character.
+    #[oai(validator(
+        max_length = 2000,
+        pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    ))]
+    pub question: Text,
 }
 
 /// The first event: the conversation the answer belongs to.
@@ -376,9 +380,13 @@ impl From<ConversationView> for ConversationDetail {
 /// A new title.
 #[derive(Debug, Clone, Object)]
 pub struct ConversationRename {
-    /// 1–200 characters.
-    #[oai(validator(min_length = 1, max_length = 200))]
-    pub title: String,
+    /// 1–200 characters, at least one of them neither white space nor a
+    /// control character.
+    #[oai(validator(
+        max_length = 200,
+        pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    ))]
+    pub title: Text,
 }
 
 #[derive(Debug, ApiResponse)]
@@ -453,7 +461,7 @@ impl ChatApi {
         auth: SignedIn,
         body: Json<ChatRequest>,
     ) -> Result<Streamed, AskError> {
-        let question = Question::new(&body.0.question)
+        let question = Question::new(&body.0.question.0)
             .map_err(|e| AskError::from(ServiceError::Invalid(e)))?;
         let ask = Ask {
             legacy: LegacyId::from_uuid(body.0.legacy_id),
@@ -486,7 +494,11 @@ impl ChatApi {
         state: Data<&AppState>,
         auth: SignedIn,
         legacy_id: Query<Option<Uuid>>,
+        /// The `next_cursor` of the previous page; omit for the first page.
+        #[oai(validator(pattern = r"^(-?[0-9]{1,19}_[0-9a-fA-F]{32})?$"))]
         cursor: Query<Option<String>>,
+        /// Page size, 1–100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<ConversationPage>> {
         let page = page_request(cursor.0, limit.0)?;
@@ -535,7 +547,7 @@ impl ChatApi {
         id: Path<Uuid>,
         body: Json<ConversationRename>,
     ) -> ApiResult<Json<ConversationOut>> {
-        let title = ConversationTitle::new(&body.0.title).map_err(ApiError::invalid)?;
+        let title = ConversationTitle::new(&body.0.title.0).map_err(ApiError::invalid)?;
         let conversation = state
             .service
             .rename_conversation(auth.0.id(), ConversationId::from_uuid(id.0), title)

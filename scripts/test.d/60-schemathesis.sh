@@ -13,7 +13,10 @@
 # authorization matrix in bin/api/tests covers that ground). `logout` is
 # left out because it would end that session for every later request
 # (bin/api/tests covers it). `search_stories` is left out for now: its query
-# language and date range are not in the document yet (being fixed). The seed is fixed, so a run is reproducible:
+# language and date range are not in the document yet (being fixed).
+# `chat_stream` is left out: its answer is an event stream, and without a
+# model it is 503 AI_OFF by design (bin/api/tests/companion.rs covers it
+# against the scripted model). The seed is fixed, so a run is reproducible:
 # the same requests on every machine.
 step "schemathesis: install"
 _st_version=4.32.5

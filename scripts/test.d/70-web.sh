@@ -3,7 +3,8 @@
 # driving Debian's Chromium) against a real mosaic-api on SQLite and local
 # media and the OIDC provider of 20-oidc.sh, and the bundle-size budget with
 # first-contentful-paint.
-# Screenshots go to test-output/screenshots/.
+# Screenshots go to test-output/screenshots/. MOSAIC_WEB_E2E=web/e2e/x.test.mjs
+# runs only the browser tests named (while working on them).
 step "web: install"
 command -v node >/dev/null || apt_install nodejs npm
 apt_install chromium
@@ -49,7 +50,7 @@ env "${_web_env[@]}" \
   MOSAIC_TEST_FIRST_SIGN_IN_URL="$_web_first_link" \
   MOSAIC_TEST_ADMIN_BIN="$PWD/target/debug/mosaic-admin" \
   MOSAIC_TEST_SCREENSHOT_DIR="$PWD/test-output/screenshots" \
-  timeout 600 node --test --test-concurrency=1 --test-timeout=120000 web/e2e/ \
+  timeout 600 node --test --test-concurrency=1 --test-timeout=120000 ${MOSAIC_WEB_E2E:-web/e2e/} \
   || { echo "--- mosaic-api log (last 80 lines) ---" >&2; tail -80 "$MOSAIC_TEST_RUN_DIR/web-api.log" >&2; exit 1; }
 echo "screenshots: test-output/screenshots/"
 

@@ -65,6 +65,8 @@ test('the main pages pass WCAG 2.1 AA checks on a phone-sized screen', { timeout
   await page.goto('/search?q=analytical');
   await page.getByRole('list', { name: 'Search results' }).locator('mark').first().waitFor();
   await checkPage(page, 'story search results');
+  await page.goto('/legacies/import');
+  await checkPage(page, 'import a legacy');
 
   await anonymous.goto(legacyPath);
   await checkPage(anonymous, 'public legacy page');

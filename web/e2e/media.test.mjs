@@ -3,7 +3,7 @@
 // uploaded photo's thumbnail visible in the gallery.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createLegacy, launchBrowser, newContext, screenshot, signIn, signInLink, unique } from './support.mjs';
+import { createLegacy, drawnImage, launchBrowser, newContext, screenshot, signIn, signInLink, unique } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -12,25 +12,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** A real PNG or JPEG (drawn on a canvas in the page), as bytes. */
-async function drawnImage(page, type, colour) {
-  const base64 = await page.evaluate(
-    ([mime, fill]) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 640;
-      canvas.height = 480;
-      const context = canvas.getContext('2d');
-      context.fillStyle = fill;
-      context.fillRect(0, 0, 640, 480);
-      context.fillStyle = '#ffffff';
-      context.fillRect(160, 120, 320, 240);
-      return canvas.toDataURL(mime, 0.9).split(',')[1];
-    },
-    [type, colour],
-  );
-  return Buffer.from(base64, 'base64');
-}
 
 test('photos upload by picker and drag and drop, each with progress, refusals explained, thumbnails shown', { timeout: 120_000 }, async () => {
   const id = unique();

@@ -133,3 +133,22 @@ export async function accessibilityViolations(page) {
 export async function overflowsHorizontally(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
+
+/** A real PNG or JPEG (drawn on a canvas in the page), as bytes. */
+export async function drawnImage(page, type, colour) {
+  const base64 = await page.evaluate(
+    ([mime, fill]) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 640;
+      canvas.height = 480;
+      const context = canvas.getContext('2d');
+      context.fillStyle = fill;
+      context.fillRect(0, 0, 640, 480);
+      context.fillStyle = '#ffffff';
+      context.fillRect(160, 120, 320, 240);
+      return canvas.toDataURL(mime, 0.9).split(',')[1];
+    },
+    [type, colour],
+  );
+  return Buffer.from(base64, 'base64');
+}

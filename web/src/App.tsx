@@ -14,6 +14,7 @@ const FindLegacyPage = lazy(() => import('./pages/FindLegacyPage'));
 const StoryPage = lazy(() => import('./pages/StoryPage'));
 const SearchPage = lazy(() => import('./pages/SearchPage'));
 const StoryEditorPage = lazy(() => import('./pages/StoryEditorPage'));
+const ImportLegacyPage = lazy(() => import('./pages/ImportLegacyPage'));
 
 /** The routes of the app, inside the common layout. */
 export function App() {
@@ -24,6 +25,7 @@ export function App() {
           <Route path="/" element={<HomePage />} />
           <Route path="/sign-in" element={<SignInPage />} />
           <Route path="/legacies/new" element={<NewLegacyPage />} />
+          <Route path="/legacies/import" element={<ImportLegacyPage />} />
           <Route path="/find" element={<FindLegacyPage />} />
           <Route path="/search" element={<SearchPage />} />
           <Route path="/legacies/:legacyId" element={<LegacyPage />} />

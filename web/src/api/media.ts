@@ -4,7 +4,7 @@ import { api, unwrap } from './client';
 import { formatBytes } from '../format';
 import type { MediaUploader } from '../upload/MediaUploader';
 import { acceptedType, refusalReason } from '../upload/mediaRules';
-import { putWithProgress } from '../upload/putWithProgress';
+import { sendWithProgress } from '../upload/sendWithProgress';
 
 export const mediaKeys = {
   of: (legacyId: string) => ['media', legacyId] as const,
@@ -62,7 +62,7 @@ export function mediaUploader(legacyId: string): MediaUploader {
       const headers = Object.fromEntries(
         Object.entries(ticket.upload.headers).filter(([name]) => !BROWSER_CONTROLLED_HEADERS.has(name.toLowerCase())),
       );
-      await putWithProgress(ticket.upload.method, ticket.upload.url, headers, file, onProgress);
+      await sendWithProgress(ticket.upload.method, ticket.upload.url, headers, file, onProgress);
       await unwrap(api.POST('/media', { body: { ...declared, media_id: ticket.media_id } }));
     },
   };

@@ -17,3 +17,4 @@ export type Visibility = Schemas['VisibilityDto'];
 export type SearchHit = Schemas['SearchHitOut'];
 export type SearchPage = Schemas['SearchPage'];
 export type Snippet = Schemas['SnippetOut'];
+export type ImportResult = Schemas['ImportResult'];

@@ -1,7 +1,8 @@
 import { Link } from 'react-router-dom';
 import type { Legacy } from '../api/types';
 import { lifeSpan } from '../format';
-import { canWrite, ROLE_LABEL } from '../roles';
+import { canWrite, isApproved, ROLE_LABEL } from '../roles';
+import { ArchiveDownloadButton } from './ArchiveDownloadButton';
 import { JoinButton } from './JoinButton';
 import { Markdown } from './Markdown';
 import { PageTitle } from './PageTitle';
@@ -23,6 +24,9 @@ export function LegacyHeader({ legacy }: { legacy: Legacy }) {
         <JoinButton legacy={legacy} />
         {canWrite(legacy.my_role) ? <Link to={`/legacies/${legacy.id}/edit`}>Edit details</Link> : null}
       </p>
+      {isApproved(legacy.my_role) ? (
+        <ArchiveDownloadButton url={`/api/legacies/${legacy.id}/export`} label="Download this legacy" />
+      ) : null}
     </header>
   );
 }

@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { useMyLegacies } from '../api/legacies';
+import { ArchiveDownloadButton } from './ArchiveDownloadButton';
 import { ErrorMessage } from './ErrorMessage';
 import { LegacyListItem } from './LegacyListItem';
 import { Loading } from './Loading';
@@ -34,6 +35,19 @@ export function MyLegacies() {
           ))}
         </ul>
       )}
+      <section className="keep-safe" aria-labelledby="keep-safe-heading">
+        <h2 id="keep-safe-heading">Keep a copy</h2>
+        <p>
+          Download every story you wrote, in every legacy, with the photos and videos you added: a ZIP that opens without
+          Mosaic Life. Or bring back a legacy from an archive someone downloaded.
+        </p>
+        <div className="actions">
+          <ArchiveDownloadButton url="/api/export" label="Download all my stories" />
+          <Link className="button-secondary" to="/legacies/import">
+            Import a legacy
+          </Link>
+        </div>
+      </section>
     </section>
   );
 }

@@ -90,17 +90,33 @@ describe('ChatPanel', () => {
     // The citation arrives after the text that uses it.
     expect(within(region as HTMLElement).queryByRole('link')).toBeNull();
     stream.push(sseEvent('citation', { n: 1, story_id: 'story-1', title: 'Sunday kitchen' }));
-    const citation = await screen.findByRole('link', { name: 'Source 1: Sunday kitchen' });
-    expect(citation).toHaveAttribute('href', '/stories/story-1');
+    expect(await screen.findByRole('link', { name: 'Source 1: Sunday kitchen' })).toHaveAttribute('href', '/stories/story-1');
+    // The server has stored both messages by the time `done` arrives; the refetch shows them once.
+    detail = {
+      conversation: { id: 'conv-1', legacy_id: 'leg-1', title: 'What did she cook on Sundays?', created_at: '2026-01-01T10:00:00Z', updated_at: '2026-01-01T10:00:00Z' },
+      messages: [
+        { id: 'msg-1', role: 'user', content: 'What did she cook on Sundays?', citations: [], created_at: '2026-01-01T10:00:00Z' },
+        {
+          id: 'msg-2',
+          role: 'assistant',
+          content: 'She made **pierogi** every Sunday [1].',
+          citations: [{ n: 1, story_id: 'story-1', title: 'Sunday kitchen', available: true }],
+          created_at: '2026-01-01T10:00:01Z',
+        },
+      ],
+    };
     stream.push(sseEvent('done', { message_id: 'msg-2', conversation_id: 'conv-1', prompt_tokens: 9, completion_tokens: 6 }));
     stream.close();
     await screen.findByRole('button', { name: 'Ask' });
     expect(screen.getByRole('status')).toHaveTextContent('The answer is complete. It used 1 story.');
-    expect(region).toHaveAttribute('aria-busy', 'false');
+    await waitFor(() => expect(region).not.toBeInTheDocument());
+    expect(screen.getAllByText('What did she cook on Sundays?', { selector: 'p' })).toHaveLength(1);
+    expect(screen.getAllByText('pierogi')).toHaveLength(1);
+    expect(screen.getByRole('status')).toHaveTextContent('The answer is complete. It used 1 story.');
     expect(screen.getByTestId('where')).toHaveTextContent('conversation=conv-1');
     expect(screen.getByRole('link', { name: 'Sunday kitchen' })).toHaveAttribute('href', '/stories/story-1');
 
-    await user.click(citation);
+    await user.click(screen.getByRole('link', { name: 'Source 1: Sunday kitchen' }));
     await screen.findByText('Story page');
   });
 

@@ -182,7 +182,7 @@ export function ChatPanel({ legacy }: { legacy: Legacy }) {
         ) : null}
       </ol>
       <p role="status" className="visually-hidden">
-        {statusText(showPending)}
+        {statusText(pendingHere)}
       </p>
 
       {enabled ? (

@@ -63,7 +63,7 @@ if not paths:
 print(paths[-1])' "$name"
 }
 
-# Starts target/debug/mosaic-api as a throwaway server: `start_mosaic_api
+# Starts target/debug/mosaic-api (under $CARGO_TARGET_DIR when set) as a throwaway server: `start_mosaic_api
 # NAME PORT [MOSAIC_X=value …]` runs it with those settings (which must
 # bind 127.0.0.1:PORT), logs to $MOSAIC_TEST_RUN_DIR/NAME.log, stops it at
 # exit, waits until it listens, and sets `mosaic_api_first_link` to the
@@ -71,7 +71,7 @@ print(paths[-1])' "$name"
 start_mosaic_api() {
   local name=$1 port=$2 pid
   shift 2
-  env "$@" target/debug/mosaic-api >"$MOSAIC_TEST_RUN_DIR/$name.log" 2>&1 &
+  env "$@" "${CARGO_TARGET_DIR:-target}/debug/mosaic-api" >"$MOSAIC_TEST_RUN_DIR/$name.log" 2>&1 &
   pid=$!
   on_exit "kill $pid"
   wait_for_port "$port" 60 || { cat "$MOSAIC_TEST_RUN_DIR/$name.log" >&2; return 1; }

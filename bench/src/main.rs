@@ -55,25 +55,34 @@ async fn main() -> Result<()> {
             }
             let store = SqliteStore::open(path, options).await?;
             run("sqlite", &store, &plan, &args).await?;
-            // The FTS5 index's shadow tables (the text itself is not copied).
-            let bytes: i64 =
-                sqlx::query_scalar("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'stories_fts%'")
-                    .fetch_one(store.pool())
-                    .await?;
-            print_index_size("sqlite", "FTS5 tables stories_fts*", bytes);
+            // The FTS5 indexes' shadow tables (the text itself is not copied).
+            for table in ["stories_fts", "stories_prefix"] {
+                let bytes: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE ?1 || '%'",
+                )
+                .bind(table)
+                .fetch_one(store.pool())
+                .await?;
+                print_index_size("sqlite", &format!("FTS5 tables {table}*"), bytes);
+            }
             Ok(())
         }
         (None, Some(url)) => {
             let store = PostgresStore::connect(url, options).await?;
             run("postgres", &store, &plan, &args).await?;
-            let (index, vectors): (i64, i64) = sqlx::query_as(
-                "SELECT pg_relation_size('stories_search'), \
-                 COALESCE(SUM(pg_column_size(search_vector)), 0)::bigint FROM stories",
-            )
-            .fetch_one(store.pool())
-            .await?;
+            let (index, vectors, prefix_index, prefix_vectors): (i64, i64, i64, i64) =
+                sqlx::query_as(
+                    "SELECT pg_relation_size('stories_search'), \
+                     COALESCE(SUM(pg_column_size(search_vector)), 0)::bigint, \
+                     pg_relation_size('stories_search_prefix'), \
+                     COALESCE(SUM(pg_column_size(prefix_vector)), 0)::bigint FROM stories",
+                )
+                .fetch_one(store.pool())
+                .await?;
             print_index_size("postgres", "GIN index stories_search", index);
             print_index_size("postgres", "stored search_vector column", vectors);
+            print_index_size("postgres", "GIN index stories_search_prefix", prefix_index);
+            print_index_size("postgres", "stored prefix_vector column", prefix_vectors);
             Ok(())
         }
         (None, None) => bail!("name a store: --sqlite FILE or --postgres URL"),

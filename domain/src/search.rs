@@ -19,7 +19,14 @@
 //! | `gard` (last word, no space after it) | any word starting with `gard` |
 //!
 //! Stemming, accents and case are the engine's business: "gardening" finds
-//! "garden", "Jose" finds "José".
+//! "garden", "Jose" finds "José". A prefix is matched against the words as
+//! written (accents and case folded, never stemmed: a stemmer turns `bicy`
+//! into `bici`, which starts no word), and also as a whole word with its
+//! stemmed forms, so a finished last word (`bicycle`) still finds
+//! "bicycles". A last word of one letter is a whole word, not a prefix
+//! ([`StoryQuery::MIN_PREFIX_CHARS`]): every story has a word starting with
+//! "a". Stop words do not exist: "the" is a word like any other, on every
+//! database.
 
 use std::fmt;
 
@@ -66,6 +73,9 @@ impl StoryQuery {
     pub const MAX_CHARS: usize = 500;
     /// The most words a query may hold (excluded ones included).
     pub const MAX_WORDS: usize = 32;
+    /// The shortest last word read as a prefix, in letters and digits; a
+    /// shorter one is a whole word.
+    pub const MIN_PREFIX_CHARS: usize = 2;
 
     /// Parses what someone typed. Refuses a query longer than
     /// [`Self::MAX_CHARS`], with more than [`Self::MAX_WORDS`] words, or with
@@ -101,7 +111,12 @@ impl StoryQuery {
                             or_pending = false;
                             continue;
                         }
-                        1 if !quoted && !negated && index == last && typing_last_word => {
+                        1 if !quoted
+                            && !negated
+                            && index == last
+                            && typing_last_word
+                            && prefix_long_enough(&words[0]) =>
+                        {
                             SearchTerm::Prefix(words.remove(0))
                         }
                         1 => SearchTerm::Word(words.remove(0)),
@@ -144,6 +159,32 @@ impl StoryQuery {
     pub fn terms(&self) -> impl Iterator<Item = &SearchTerm> {
         self.all_of.iter().flatten().chain(&self.none_of)
     }
+
+    /// The word being typed, when the query ends in one: the start of a
+    /// word, to match unstemmed (it is in the last group).
+    pub fn prefix(&self) -> Option<&str> {
+        self.all_of.last()?.iter().find_map(|term| match term {
+            SearchTerm::Prefix(word) => Some(word.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The groups that must match besides the one holding the prefix (all
+    /// groups when there is no prefix). A story matches the query when it
+    /// matches every group with the prefix read as a whole word, or when it
+    /// matches these groups, no excluded term, and has a word starting with
+    /// the prefix.
+    pub fn groups_beside_prefix(&self) -> &[Vec<SearchTerm>] {
+        match self.prefix() {
+            Some(_) => &self.all_of[..self.all_of.len() - 1],
+            None => &self.all_of,
+        }
+    }
+}
+
+/// Whether a last word is long enough to be read as a prefix.
+fn prefix_long_enough(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphanumeric()).count() >= StoryQuery::MIN_PREFIX_CHARS
 }
 
 /// The parts of the input before words are taken out.
@@ -547,6 +588,26 @@ mod tests {
         assert_eq!(query.all_of(), [vec![word("rose")], vec![prefix("garden")]]);
         let query = parse("rose garden ");
         assert_eq!(query.all_of(), [vec![word("rose")], vec![word("garden")]]);
+    }
+
+    #[test]
+    fn a_prefix_needs_two_letters_and_splits_from_the_other_groups() {
+        let query = parse("rose OR tulip bi");
+        assert_eq!(query.prefix(), Some("bi"));
+        assert_eq!(
+            query.groups_beside_prefix(),
+            [vec![word("rose"), word("tulip")]]
+        );
+        let query = parse("rose OR bi");
+        assert_eq!(query.all_of(), [vec![word("rose"), prefix("bi")]]);
+        assert!(query.groups_beside_prefix().is_empty());
+        // One letter (a combining accent is no letter) is a whole word.
+        let query = parse("rose b");
+        assert_eq!(query.all_of(), [vec![word("rose")], vec![word("b")]]);
+        assert_eq!(query.prefix(), None);
+        assert_eq!(query.groups_beside_prefix(), query.all_of());
+        assert_eq!(parse("e\u{301}").all_of(), [vec![word("e\u{301}")]]);
+        assert_eq!(parse("é").all_of(), [vec![word("é")]]);
     }
 
     #[test]

@@ -339,6 +339,288 @@ pub async fn exclusion_or_and_prefix<S: Store>(store: &S) {
     assert!(found_set(store, "tuli ", scope).await.is_empty());
 }
 
+/// The word being typed matches the start of words as written, accents and
+/// case folded but never stemmed ("bicy" is no stem of "bicycle"); a
+/// finished last word still finds its other forms; the match is marked.
+pub async fn prefix_matches_words_as_written<S: Store>(store: &S) {
+    let (alice, grandma, scope) = family(store).await;
+    let bicycle = written(
+        store,
+        grandma,
+        alice.id,
+        "Summer",
+        "Grandpa fixed the bicycle in the shed.",
+        Visibility::Public,
+        at(2),
+    )
+    .await;
+    let bicycles = written(
+        store,
+        grandma,
+        alice.id,
+        "Races",
+        "Two bicycles raced down the hill.",
+        Visibility::Public,
+        at(3),
+    )
+    .await;
+    let gardening = written(
+        store,
+        grandma,
+        alice.id,
+        "Hobbies",
+        "She loved gardening.",
+        Visibility::Public,
+        at(4),
+    )
+    .await;
+    let garden = written(
+        store,
+        grandma,
+        alice.id,
+        "Spring",
+        "Her garden was small.",
+        Visibility::Public,
+        at(5),
+    )
+    .await;
+    let jose = written(
+        store,
+        grandma,
+        alice.id,
+        "Uncle",
+        "José came every August.",
+        Visibility::Public,
+        at(6),
+    )
+    .await;
+    let bikes = ids(&[&bicycle, &bicycles]);
+    for typed in ["bi", "bic", "bicy", "BICYC", "bicycl"] {
+        assert_eq!(found_set(store, typed, scope).await, bikes, "{typed:?}");
+    }
+    assert_eq!(
+        found_set(store, "bicycle", scope).await,
+        bikes,
+        "a whole word typed last"
+    );
+    assert_eq!(
+        found_set(store, "bicycles", scope).await,
+        bikes,
+        "stemmed, typed last"
+    );
+    assert_eq!(
+        found_set(store, "gard", scope).await,
+        ids(&[&gardening, &garden])
+    );
+    assert_eq!(
+        found_set(store, "garde", scope).await,
+        ids(&[&gardening, &garden])
+    );
+    assert_eq!(
+        found_set(store, "gardening", scope).await,
+        ids(&[&gardening, &garden]),
+        "a finished word typed last still stems"
+    );
+    assert_eq!(found_set(store, "gardeni", scope).await, ids(&[&gardening]));
+    for typed in ["jos", "Jos", "JOSÉ", "josé", "jose"] {
+        assert_eq!(
+            found_set(store, typed, scope).await,
+            ids(&[&jose]),
+            "{typed:?}"
+        );
+    }
+    assert!(found_set(store, "bicz", scope).await.is_empty());
+    assert!(
+        found_set(store, "icycle", scope).await.is_empty(),
+        "a prefix, not a substring"
+    );
+
+    let hits = all_hits(store, "bicy", scope, &SearchFilters::default(), 10).await;
+    let hit = hits.iter().find(|h| h.story_id == bicycle.id).unwrap();
+    assert_eq!(
+        marked_words(hit),
+        ["bicycle"],
+        "in {:?}",
+        hit.snippet.text()
+    );
+    let hits = all_hits(store, "jos", scope, &SearchFilters::default(), 10).await;
+    assert_eq!(
+        marked_words(&hits[0]),
+        ["José"],
+        "in {:?}",
+        hits[0].snippet.text()
+    );
+}
+
+/// A prefix combines with the rest of the language: other words, a phrase,
+/// `OR` and exclusions; a title match ranks first; paging works on the
+/// combined ranks.
+pub async fn prefix_with_phrases_or_and_exclusion<S: Store>(store: &S) {
+    let (alice, grandma, scope) = family(store).await;
+    let old_bike = written(
+        store,
+        grandma,
+        alice.id,
+        "The old house",
+        "A rusty bicycle leaned on the old house.",
+        Visibility::Public,
+        at(2),
+    )
+    .await;
+    let new_bike = written(
+        store,
+        grandma,
+        alice.id,
+        "Birthday",
+        "A new bicycle by the house, old friends around.",
+        Visibility::Public,
+        at(3),
+    )
+    .await;
+    let roses = written(
+        store,
+        grandma,
+        alice.id,
+        "Roses",
+        "Roses by the old house.",
+        Visibility::Public,
+        at(4),
+    )
+    .await;
+    let bike_title = written(
+        store,
+        grandma,
+        alice.id,
+        "Bicycle trip",
+        "We rode to the coast.",
+        Visibility::Public,
+        at(5),
+    )
+    .await;
+    assert_eq!(
+        found_set(store, "\"old house\" bicy", scope).await,
+        ids(&[&old_bike])
+    );
+    assert_eq!(
+        found_set(store, "old house bicy", scope).await,
+        ids(&[&old_bike, &new_bike])
+    );
+    assert_eq!(
+        found_set(store, "bicycle -rusty", scope).await,
+        ids(&[&new_bike, &bike_title])
+    );
+    assert!(
+        found_set(store, "bicy -rusty", scope).await.is_empty(),
+        "only the last word is a prefix"
+    );
+    assert_eq!(
+        found_set(store, "-rusty bicy", scope).await,
+        ids(&[&new_bike, &bike_title])
+    );
+    assert_eq!(
+        found_set(store, "-\"old house\" bicy", scope).await,
+        ids(&[&new_bike, &bike_title])
+    );
+    assert_eq!(
+        found_set(store, "house roses OR bicy", scope).await,
+        ids(&[&old_bike, &new_bike, &roses])
+    );
+    assert_eq!(
+        found_set(store, "-rusty roses OR bicy", scope).await,
+        ids(&[&new_bike, &roses, &bike_title])
+    );
+    let order = found(store, "bicy", scope).await;
+    assert_eq!(order.len(), 3);
+    assert_eq!(order[0], bike_title.id, "a title match first");
+    for limit in [1, 2] {
+        let paged: Vec<StoryId> = all_hits(store, "bicy", scope, &SearchFilters::default(), limit)
+            .await
+            .into_iter()
+            .map(|hit| hit.story_id)
+            .collect();
+        assert_eq!(paged, order, "pages of {limit}");
+    }
+}
+
+/// A last word of one letter is a whole word, not a prefix (every story has
+/// a word starting with "a"): "b" finds "Plan B", not "bicycle".
+pub async fn one_letter_last_word_is_a_whole_word<S: Store>(store: &S) {
+    let (alice, grandma, scope) = family(store).await;
+    let plan_b = written(
+        store,
+        grandma,
+        alice.id,
+        "Plan B",
+        "We took the train.",
+        Visibility::Public,
+        at(2),
+    )
+    .await;
+    written(
+        store,
+        grandma,
+        alice.id,
+        "Bicycle",
+        "The bicycle broke.",
+        Visibility::Public,
+        at(3),
+    )
+    .await;
+    assert_eq!(found_set(store, "b", scope).await, ids(&[&plan_b]));
+    assert_eq!(found_set(store, "plan b", scope).await, ids(&[&plan_b]));
+    assert_eq!(found_set(store, "B ", scope).await, ids(&[&plan_b]));
+}
+
+/// Stop words do not exist, on either database: "the" is a word like any
+/// other, and phrases keep every word.
+pub async fn stop_words_are_words_like_any_other<S: Store>(store: &S) {
+    let (alice, grandma, scope) = family(store).await;
+    let hamlet = written(
+        store,
+        grandma,
+        alice.id,
+        "Hamlet",
+        "To be or not to be, she said.",
+        Visibility::Public,
+        at(2),
+    )
+    .await;
+    let the = written(
+        store,
+        grandma,
+        alice.id,
+        "Sunday",
+        "The walk was long.",
+        Visibility::Public,
+        at(3),
+    )
+    .await;
+    let without = written(
+        store,
+        grandma,
+        alice.id,
+        "Monday",
+        "Rain all day.",
+        Visibility::Public,
+        at(4),
+    )
+    .await;
+    assert_eq!(found_set(store, "the ", scope).await, ids(&[&the]));
+    assert_eq!(found_set(store, "the", scope).await, ids(&[&the]));
+    assert_eq!(found_set(store, "\"to be\"", scope).await, ids(&[&hamlet]));
+    assert_eq!(
+        found_set(store, "\"or not to\"", scope).await,
+        ids(&[&hamlet])
+    );
+    assert!(found_set(store, "\"be to\"", scope).await.is_empty());
+    assert_eq!(found_set(store, "walk -the", scope).await, HashSet::new());
+    assert_eq!(found_set(store, "day -the", scope).await, ids(&[&without]));
+    assert_eq!(
+        found_set(store, "not OR was ", scope).await,
+        ids(&[&hamlet, &the])
+    );
+}
+
 /// Paging through many hits with equal and different ranks returns every
 /// match exactly once, best first.
 pub async fn pages_cover_every_hit_once<S: Store>(store: &S) {

@@ -4,13 +4,15 @@
 //! `to_tsquery` reads each word as one lexeme whatever it holds (the domain
 //! already admits only letters, digits and marks; the quoting does not rely
 //! on it). `to_tsquery` then stems each word and strips its accents with the
-//! `mosaic_search` text search configuration, like the stored vectors.
+//! `mosaic_search` text search configuration, like the stored
+//! `search_vector`; the word being typed is also looked up as a prefix with
+//! `mosaic_prefix` (accents stripped, no stemming) in `prefix_vector`.
 
 use mosaic_domain::uuid::Uuid;
 use mosaic_domain::{SearchLanguage, SearchTerm, StoryQuery};
 use mosaic_ports::RepoError;
 use mosaic_sql_common::__private::async_trait::async_trait;
-use mosaic_sql_common::{REINDEX_BATCH, SearchIndex, read_error};
+use mosaic_sql_common::{REINDEX_BATCH, RenderedSearch, SearchIndex, read_error};
 
 use crate::PostgresStore;
 
@@ -18,21 +20,24 @@ use crate::PostgresStore;
 /// hyphenated words) in; each goes through unaccent, then the stemmer.
 const WORD_TOKENS: &str = "asciiword, asciihword, hword_asciipart, word, hword, hword_part";
 
-/// The language's dictionary: its Snowball stemmer, or `simple`.
-fn dictionary(language: SearchLanguage) -> String {
+/// The dictionary words go through after unaccent: `mosaic_stem` (the
+/// language's Snowball stemmer without stop words, so that both databases
+/// match every word alike), or `simple`.
+fn dictionary(language: SearchLanguage) -> &'static str {
     if language == SearchLanguage::SIMPLE {
-        "simple".to_owned()
+        "simple"
     } else {
-        format!("{}_stem", language.as_str())
+        "mosaic_stem"
     }
 }
 
 #[async_trait]
 impl SearchIndex for PostgresStore {
     async fn search_language(&self) -> Result<SearchLanguage, RepoError> {
-        // The last dictionary plain words go through (after unaccent).
-        let name: String = sqlx::query_scalar(
-            "SELECT d.dictname::text FROM pg_ts_config_map m \
+        // The last dictionary plain words go through (after unaccent), and
+        // its options (`language = 'english'` for mosaic_stem).
+        let (name, options): (String, Option<String>) = sqlx::query_as(
+            "SELECT d.dictname::text, d.dictinitoption FROM pg_ts_config_map m \
              JOIN pg_ts_config c ON c.oid = m.mapcfg JOIN pg_ts_dict d ON d.oid = m.mapdict \
              WHERE c.cfgname = 'mosaic_search' AND m.maptokentype = \
                (SELECT tokid FROM ts_token_type('default') WHERE alias = 'asciiword') \
@@ -41,9 +46,18 @@ impl SearchIndex for PostgresStore {
         .fetch_one(self.pool())
         .await
         .map_err(read_error)?;
+        let language = if name == "mosaic_stem" {
+            options
+                .as_deref()
+                .and_then(|o| o.split('\'').nth(1))
+                .unwrap_or_default()
+                .to_owned()
+        } else {
+            name.trim_end_matches("_stem").to_owned()
+        };
         // A mapping this build did not make (changed by hand) reads as
         // "simple": a reindex puts it right.
-        Ok(SearchLanguage::new(name.trim_end_matches("_stem")).unwrap_or(SearchLanguage::SIMPLE))
+        Ok(SearchLanguage::new(&language).unwrap_or(SearchLanguage::SIMPLE))
     }
 
     async fn rebuild_search_index(
@@ -52,8 +66,18 @@ impl SearchIndex for PostgresStore {
         progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<(SearchLanguage, u64), RepoError> {
         let mut tx = self.pool().begin().await.map_err(read_error)?;
-        // DDL cannot take parameters; the dictionary name comes from the
-        // fixed list of `SearchLanguage`, never from input as typed.
+        // DDL cannot take parameters; the language and dictionary names
+        // come from the fixed list of `SearchLanguage`, never from input as
+        // typed.
+        if language != SearchLanguage::SIMPLE {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "ALTER TEXT SEARCH DICTIONARY mosaic_stem (Language = '{}')",
+                language.as_str()
+            )))
+            .execute(&mut *tx)
+            .await
+            .map_err(read_error)?;
+        }
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "ALTER TEXT SEARCH CONFIGURATION mosaic_search ALTER MAPPING FOR {WORD_TOKENS} \
              WITH unaccent, {}",
@@ -67,7 +91,9 @@ impl SearchIndex for PostgresStore {
             .await
             .map_err(read_error)?;
         let total = u64::try_from(total).unwrap_or_default();
-        // Writing a row recomputes its generated search_vector.
+        // Writing a row recomputes its generated search_vector and
+        // prefix_vector (the prefix one folds accents and case only, alike
+        // in every language, but is rebuilt all the same).
         let mut after = Uuid::nil();
         let mut done = 0u64;
         loop {
@@ -90,13 +116,34 @@ impl SearchIndex for PostgresStore {
     }
 }
 
-/// The `tsquery` text of a parsed search: groups joined with `&`, the
-/// alternatives of a group with `|`, exclusions as `!( … )`.
-pub(crate) fn render_tsquery(query: &StoryQuery) -> String {
-    let groups = query.all_of().iter().map(|group| alternatives(group));
-    let excluded =
-        (!query.none_of().is_empty()).then(|| format!("!{}", alternatives(query.none_of())));
-    groups.chain(excluded).collect::<Vec<_>>().join(" & ")
+/// The `tsquery` texts of a parsed search: groups joined with `&`, the
+/// alternatives of a group with `|`, exclusions as `!( … )`. `words` and
+/// the stemmed parts go through `mosaic_search`, the prefix through
+/// `mosaic_prefix` (accents and case folded, no stemming).
+pub(crate) fn render_tsquery(query: &StoryQuery) -> RenderedSearch {
+    let excluded = (!query.none_of().is_empty()).then(|| alternatives(query.none_of()));
+    let words = query
+        .all_of()
+        .iter()
+        .map(|group| alternatives(group))
+        .chain(excluded.as_ref().map(|e| format!("!{e}")))
+        .collect::<Vec<_>>()
+        .join(" & ");
+    let prefix = query.prefix().map(|word| format!("{}:*", lexeme(word)));
+    let beside = query.groups_beside_prefix();
+    let beside = (prefix.is_some() && !beside.is_empty()).then(|| {
+        beside
+            .iter()
+            .map(|group| alternatives(group))
+            .collect::<Vec<_>>()
+            .join(" & ")
+    });
+    RenderedSearch {
+        excluded: excluded.filter(|_| prefix.is_some()),
+        words,
+        prefix,
+        beside,
+    }
 }
 
 fn alternatives(terms: &[SearchTerm]) -> String {
@@ -104,10 +151,10 @@ fn alternatives(terms: &[SearchTerm]) -> String {
     format!("({})", rendered.join(" | "))
 }
 
+/// A term for the stemmed index: a prefix is read as a whole word there.
 fn term(term: &SearchTerm) -> String {
     match term {
-        SearchTerm::Word(word) => lexeme(word),
-        SearchTerm::Prefix(word) => format!("{}:*", lexeme(word)),
+        SearchTerm::Word(word) | SearchTerm::Prefix(word) => lexeme(word),
         SearchTerm::Phrase(words) => {
             let words: Vec<String> = words.iter().map(|w| lexeme(w)).collect();
             format!("({})", words.join(" <-> "))
@@ -133,22 +180,39 @@ fn lexeme(word: &str) -> String {
 mod tests {
     use super::*;
 
-    fn render(input: &str) -> String {
+    fn render(input: &str) -> RenderedSearch {
         render_tsquery(&StoryQuery::parse(input).unwrap())
     }
 
     #[test]
     fn every_part_of_the_language_renders() {
-        assert_eq!(render("rose garden"), "('rose') & ('garden':*)");
+        let rendered = render("rose garden");
+        assert_eq!(rendered.words, "('rose') & ('garden')");
+        assert_eq!(rendered.prefix.as_deref(), Some("'garden':*"));
+        assert_eq!(rendered.beside.as_deref(), Some("('rose')"));
+        assert_eq!(rendered.excluded, None);
+        let rendered = render(r#""old house" rose OR tulip -weeds -"weed killer" "#);
         assert_eq!(
-            render(r#""old house" rose OR tulip -weeds -"weed killer" "#),
+            rendered.words,
             "(('old' <-> 'house')) & ('rose' | 'tulip') & !('weeds' | ('weed' <-> 'killer'))"
         );
+        assert_eq!(
+            (rendered.prefix, rendered.beside, rendered.excluded),
+            (None, None, None)
+        );
+        let rendered = render("-weeds rose OR bicy");
+        assert_eq!(rendered.words, "('rose' | 'bicy') & !('weeds')");
+        assert_eq!(rendered.prefix.as_deref(), Some("'bicy':*"));
+        assert_eq!(rendered.beside, None);
+        assert_eq!(rendered.excluded.as_deref(), Some("('weeds')"));
     }
 
     #[test]
     fn injection_looking_input_stays_inside_quoted_lexemes() {
-        assert_eq!(render("a' | 'b:* & !c"), "('a') & ('b') & ('c':*)");
+        let rendered = render("a' | 'b:* & !c");
+        assert_eq!(rendered.words, "('a') & ('b') & ('c')");
+        assert_eq!(rendered.prefix, None, "one letter is no prefix");
+        assert_eq!(render("x !cd").prefix.as_deref(), Some("'cd':*"));
         assert_eq!(lexeme(r"it's\"), r"'it''s\\'");
     }
 }

@@ -52,35 +52,65 @@ macro_rules! session_columns {
     };
 }
 
+/// The parsed search's `tsquery` values (`RenderedSearch`: words 1,
+/// prefix 13, beside 14, excluded 15; each NULL when absent).
+macro_rules! search_query {
+    () => {
+        "(SELECT to_tsquery('mosaic_search', $1) AS words, \
+                 to_tsquery('mosaic_prefix', $13) AS prefix, \
+                 to_tsquery('mosaic_search', $14) AS beside, \
+                 to_tsquery('mosaic_search', $15) AS excluded) AS q"
+    };
+}
+/// A story's rank: its rank in the stemmed index plus, while typing, its
+/// rank in the unstemmed index for the prefix.
+macro_rules! search_rank {
+    () => {
+        "(ts_rank_cd(s.search_vector, q.words)::float8 \
+          + COALESCE(ts_rank_cd(s.prefix_vector, q.prefix)::float8, 0))"
+    };
+}
+
 /// The two search statements differ only in their scope condition (`$2`,
 /// `$3`, `$4`). The inner query ranks and pages every readable match using
-/// the GIN index on `search_vector`; only the page's rows are then joined
-/// and get a headline (the costly part), in rank order.
+/// the GIN indexes on `search_vector` (stemmed) and `prefix_vector`
+/// (unstemmed, for the word being typed); only the page's rows are then
+/// joined and get a headline (the costly part), in rank order.
 macro_rules! search_stories {
     ($scope:literal) => {
         concat!(
             "SELECT s.id, s.title, s.legacy_id, l.name AS legacy_name, s.author_id, \
              u.name AS author_name, s.visibility, s.created_at, s.updated_at, \
-             ts_headline('mosaic_search', s.content, q.query, \
+             ts_headline('mosaic_search', s.content, \
+               CASE WHEN q.prefix IS NULL THEN q.words ELSE q.words || q.prefix END, \
                'StartSel=' || chr(1) || ', StopSel=' || chr(2) || \
                ', MaxFragments=2, MaxWords=18, MinWords=8, FragmentDelimiter=\" … \"') \
                AS snippet, page.rank \
-             FROM (SELECT s.id, ts_rank_cd(s.search_vector, q.query)::float8 AS rank \
-                   FROM stories s, to_tsquery('mosaic_search', $1) AS q(query) \
-                   WHERE s.search_vector @@ q.query AND s.deleted_at IS NULL AND ",
+             FROM (SELECT s.id, ",
+            search_rank!(),
+            " AS rank \
+                   FROM stories s, ",
+            search_query!(),
+            " WHERE (s.search_vector @@ q.words \
+                          OR (s.prefix_vector @@ q.prefix \
+                              AND (q.beside IS NULL OR s.search_vector @@ q.beside) \
+                              AND (q.excluded IS NULL OR NOT s.search_vector @@ q.excluded))) \
+                     AND s.deleted_at IS NULL AND ",
             $scope,
             " AND ($5::uuid IS NULL OR s.author_id = $5) \
                AND ($6::text IS NULL OR s.visibility = $6) \
                AND ($7::timestamptz IS NULL OR s.created_at >= $7) \
                AND ($8::timestamptz IS NULL OR s.created_at < $8) \
                AND (NOT $12 OR NOT s.ai_excluded) \
-               AND (ts_rank_cd(s.search_vector, q.query)::float8, s.id) < ($9, $10) \
+               AND (",
+            search_rank!(),
+            ", s.id) < ($9, $10) \
                    ORDER BY rank DESC, s.id DESC LIMIT $11) AS page \
              JOIN stories s ON s.id = page.id \
              JOIN legacies l ON l.id = s.legacy_id \
-             JOIN users u ON u.id = s.author_id, \
-             to_tsquery('mosaic_search', $1) AS q(query) \
-             ORDER BY page.rank DESC, page.id DESC"
+             JOIN users u ON u.id = s.author_id, ",
+            search_query!(),
+            " ORDER BY page.rank DESC, page.id DESC"
         )
     };
 }

@@ -364,3 +364,89 @@ async fn seeded_dataset_reads_back_through_the_ports() {
         .await;
     fixture.teardown().await;
 }
+
+/// The ids a public search of `legacy` finds for `text`.
+async fn public_search(
+    store: &PostgresStore,
+    legacy: uuid::Uuid,
+    text: &str,
+) -> Vec<mosaic_domain::StoryId> {
+    use mosaic_domain::{LegacyId, ReadScope, SearchPageRequest, SearchScope, StoryQuery};
+    use mosaic_ports::{SearchFilters, StorySearch};
+    let scope = SearchScope::Legacy {
+        legacy: LegacyId::from_uuid(legacy),
+        read: ReadScope::public_only(),
+    };
+    store
+        .search_stories(
+            &StoryQuery::parse(text).unwrap(),
+            scope,
+            &SearchFilters::default(),
+            SearchPageRequest::first(),
+        )
+        .await
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|hit| hit.story_id)
+        .collect()
+}
+
+/// Migration 0006 indexes the stories already there for the word being
+/// typed, and re-indexes them without stop words.
+#[tokio::test]
+async fn search_prefix_migration_indexes_existing_stories() {
+    let database = FreshDatabase::create().await;
+    let mut before = sqlx::migrate!("../../migrations/postgres");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let mut conn = PgConnection::connect(&database.url).await.unwrap();
+    before.run(&mut conn).await.unwrap();
+    let (user, legacy, story) = (new_id(), new_id(), new_id());
+    sqlx::query(
+        "INSERT INTO users (id, email, name, created_at, updated_at) \
+         VALUES ($1, 'ada@example.org', 'Ada', $2, $2)",
+    )
+    .bind(user)
+    .bind(at(1))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO legacies (id, name, name_folded, created_by, created_at, updated_at) \
+         VALUES ($1, 'Jane Doe', 'jane doe', $2, $3, $3)",
+    )
+    .bind(legacy)
+    .bind(user)
+    .bind(at(1))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO stories (id, legacy_id, author_id, title, content, visibility, \
+         created_at, updated_at) VALUES ($1, $2, $3, 'Summer', 'The bicycle of José.', \
+         'public', $4, $4)",
+    )
+    .bind(story)
+    .bind(legacy)
+    .bind(user)
+    .bind(at(2))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let store = PostgresStore::connect(&database.url, StoreOptions::default())
+        .await
+        .unwrap();
+    let id = mosaic_domain::StoryId::from_uuid(story);
+    for text in ["bicy", "jos", "the ", "bicycles "] {
+        assert_eq!(public_search(&store, legacy, text).await, [id], "{text:?}");
+    }
+    store.close().await;
+}

@@ -46,7 +46,7 @@ pub use rows::{non_negative, stored_size};
 pub use schema::{MigrationMode, StoreError, StoreOptions, latest_known_version, schema_decision};
 pub use search_index::{REINDEX_BATCH, SearchIndex};
 pub use seed::{Batch, BulkLoad, SeedPlan, SeedSummary, seed};
-pub use statements::Statements;
+pub use statements::{RenderedSearch, Statements};
 pub use timestamp::Timestamp;
 
 /// What [`impl_repositories!`] expands to refers to, so that adapters need

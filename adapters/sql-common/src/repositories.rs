@@ -573,8 +573,9 @@ macro_rules! impl_repositories {
                         ),
                     };
                     let (rank, id) = $crate::search_bound(&page);
+                    let rendered = (SQL.render_search)(query);
                     let rows = sqlx::query_as::<_, StoryHitRow>(statement)
-                        .bind((SQL.render_search)(query))
+                        .bind(rendered.words)
                         .bind(subject)
                         .bind(read.includes_private())
                         .bind(read.personal_author().map(|u| u.as_uuid()))
@@ -586,6 +587,9 @@ macro_rules! impl_repositories {
                         .bind(id)
                         .bind(i64::from(page.fetch_limit()))
                         .bind(filters.companion_only)
+                        .bind(rendered.prefix)
+                        .bind(rendered.beside)
+                        .bind(rendered.excluded)
                         .fetch_all(self.pool())
                         .await
                         .map_err(read_error)?;

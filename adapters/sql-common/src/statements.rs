@@ -98,16 +98,21 @@ pub struct Statements {
     /// Delete stories deleted before (1); revisions cascade.
     pub purge_deleted_stories: &'static str,
 
-    /// Renders a parsed search into the engine's query syntax (a `tsquery`
-    /// text, an FTS5 `MATCH` expression), bound as parameter 1 of the
-    /// search statements.
-    pub render_search: fn(&mosaic_domain::StoryQuery) -> String,
-    /// Search hits (`StoryHitRow`) matching the rendered query (1) in legacy
-    /// (2) admitted by its read scope (private 3, personal author 4), passing
-    /// the filters (author 5, visibility 6, created at or after 7, created
-    /// before 8, each NULL for "any"), below the keyset (rank 9, id 10) by
-    /// rank then id descending, limit 11; when (12) is true, stories kept
-    /// out of the AI companion do not match. Deleted stories never match.
+    /// Renders a parsed search into the engine's query syntax (`tsquery`
+    /// texts, FTS5 `MATCH` expressions), bound as parameters 1 and 13–15 of
+    /// the search statements.
+    pub render_search: fn(&mosaic_domain::StoryQuery) -> RenderedSearch,
+    /// Search hits (`StoryHitRow`) matching the rendered query
+    /// ([`RenderedSearch`]: words 1, prefix 13, beside 14, excluded 15) in
+    /// legacy (2) admitted by its read scope (private 3, personal author 4),
+    /// passing the filters (author 5, visibility 6, created at or after 7,
+    /// created before 8, each NULL for "any"), below the keyset (rank 9, id
+    /// 10) by rank then id descending, limit 11; when (12) is true, stories
+    /// kept out of the AI companion do not match. Deleted stories never
+    /// match. A story matches when it matches `words` in the stemmed index,
+    /// or, when there is a prefix, `prefix` in the unstemmed index and
+    /// `beside` (if any) but none of `excluded` in the stemmed one; its rank
+    /// is the sum of its ranks in both indexes.
     pub search_in_legacy: &'static str,
     /// Like `search_in_legacy`, over every legacy where user (2) is an
     /// approved member, admitted by the member read scope (private 3,
@@ -167,4 +172,22 @@ pub struct Statements {
     pub list_chat_messages: &'static str,
     /// Citation rows of every message of conversation (1), by message and number.
     pub list_chat_citations: &'static str,
+}
+
+/// A parsed search in an engine's syntax: the parameters the search
+/// statements bind (see [`Statements::search_in_legacy`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedSearch {
+    /// (1) The whole query for the stemmed index, the prefix read as a
+    /// whole word (so "bicycle" typed last still finds "bicycles").
+    pub words: String,
+    /// (13) The prefix for the unstemmed index, if the query ends in one.
+    pub prefix: Option<String>,
+    /// (14) With a prefix, the groups beside the prefix's, for the stemmed
+    /// index; `None` when there are none (or no prefix).
+    pub beside: Option<String>,
+    /// (15) With a prefix, the excluded terms as alternatives for the
+    /// stemmed index (a story matching them does not match); `None` when
+    /// there are none (or no prefix).
+    pub excluded: Option<String>,
 }

@@ -52,31 +52,74 @@ macro_rules! session_columns {
     };
 }
 
+/// The rows of `stories_prefix` matching the prefix (13), with `$cols`. A
+/// MATCH must never see NULL (FTS5 refuses it): the one-row table of the
+/// parameter, empty when it is NULL, is joined first (CROSS JOIN keeps
+/// that order).
+macro_rules! prefix_hits {
+    ($cols:literal) => {
+        concat!(
+            "SELECT ",
+            $cols,
+            " FROM (SELECT ?13 AS e WHERE ?13 IS NOT NULL) AS pq \
+             CROSS JOIN stories_prefix WHERE stories_prefix MATCH pq.e"
+        )
+    };
+}
+
 /// The two search statements differ only in their scope condition (`?2`,
-/// `?3`, `?4`). The inner query ranks and pages every readable match from
-/// the FTS5 index (bm25, a title match weighing ten times a content
-/// match; negated so that higher is better); only the page's rows are then
-/// joined and get a snippet, in rank order.
+/// `?3`, `?4`). The inner query ranks and pages every readable match: the
+/// rows matching the whole query in `stories_fts` (stemmed) and, while
+/// typing, those matching the prefix in `stories_prefix` (unstemmed) that
+/// also match the other groups and no exclusion in `stories_fts`. A row's
+/// score is the sum of its bm25 scores in both (a title match weighing ten
+/// times a content match; negated so that higher is better). Only the
+/// page's rows are then joined and get a snippet, in rank order: from
+/// `stories_fts` for the whole query, or, for a hit found through the
+/// prefix only, from `stories_prefix` marking the prefix and the other
+/// groups' words as written.
 macro_rules! search_stories {
     ($scope:literal) => {
         concat!(
             "SELECT s.id, s.title, s.legacy_id, l.name AS legacy_name, s.author_id, \
              u.name AS author_name, s.visibility, s.created_at, s.updated_at, \
-             (SELECT snippet(stories_fts, 1, char(1), char(2), ' … ', 24) FROM stories_fts \
-              WHERE stories_fts MATCH ?1 AND stories_fts.rowid = s.rowid) AS snippet, \
+             COALESCE((SELECT snippet(stories_fts, 1, char(1), char(2), ' … ', 24) \
+                       FROM stories_fts \
+                       WHERE stories_fts MATCH ?1 AND stories_fts.rowid = s.rowid), \
+                      (SELECT snippet(stories_prefix, 1, char(1), char(2), ' … ', 24) \
+                       FROM (SELECT CASE WHEN ?14 IS NULL THEN ?13 \
+                                    ELSE '(' || ?14 || ') OR ' || ?13 END AS e \
+                             WHERE ?13 IS NOT NULL) AS hq \
+                       CROSS JOIN stories_prefix \
+                       WHERE stories_prefix MATCH hq.e AND stories_prefix.rowid = s.rowid)) \
+               AS snippet, \
              page.score AS rank \
-             FROM (SELECT s.id, -bm25(stories_fts, 10.0, 1.0) AS score \
-                   FROM stories_fts JOIN stories s ON s.rowid = stories_fts.rowid \
-                   WHERE stories_fts MATCH ?1 AND s.deleted_at IS NULL AND ",
+             FROM (SELECT s.id, hits.score \
+                   FROM (SELECT rowid, SUM(score) AS score FROM ( \
+                           SELECT stories_fts.rowid AS rowid, \
+                                  -bm25(stories_fts, 10.0, 1.0) AS score, 1 AS found \
+                           FROM stories_fts WHERE stories_fts MATCH ?1 \
+                           UNION ALL ",
+            prefix_hits!(
+                "stories_prefix.rowid, -bm25(stories_prefix, 10.0, 1.0), \
+                 (?14 IS NULL OR stories_prefix.rowid IN (SELECT stories_fts.rowid \
+                    FROM (SELECT ?14 AS e WHERE ?14 IS NOT NULL) AS bq \
+                    CROSS JOIN stories_fts WHERE stories_fts MATCH bq.e)) \
+                 AND (?15 IS NULL OR stories_prefix.rowid NOT IN (SELECT stories_fts.rowid \
+                    FROM (SELECT ?15 AS e WHERE ?15 IS NOT NULL) AS xq \
+                    CROSS JOIN stories_fts WHERE stories_fts MATCH xq.e))"
+            ),
+            " ) GROUP BY rowid HAVING MAX(found) = 1) AS hits \
+                   JOIN stories s ON s.rowid = hits.rowid \
+                   WHERE s.deleted_at IS NULL AND ",
             $scope,
             " AND (?5 IS NULL OR s.author_id = ?5) \
                AND (?6 IS NULL OR s.visibility = ?6) \
                AND (?7 IS NULL OR s.created_at >= ?7) \
                AND (?8 IS NULL OR s.created_at < ?8) \
                AND (NOT ?12 OR s.ai_excluded = 0) \
-               AND (-bm25(stories_fts, 10.0, 1.0) < ?9 \
-                    OR (-bm25(stories_fts, 10.0, 1.0) = ?9 AND s.id < ?10)) \
-                   ORDER BY score DESC, s.id DESC LIMIT ?11) AS page \
+               AND (hits.score < ?9 OR (hits.score = ?9 AND s.id < ?10)) \
+                   ORDER BY hits.score DESC, s.id DESC LIMIT ?11) AS page \
              JOIN stories s ON s.id = page.id \
              JOIN legacies l ON l.id = s.legacy_id \
              JOIN users u ON u.id = s.author_id \

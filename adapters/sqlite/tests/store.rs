@@ -315,3 +315,110 @@ async fn seeded_dataset_reads_back_through_the_ports() {
         .await;
     fixture.teardown().await;
 }
+
+/// The ids a public search of `legacy` finds for `text`.
+async fn public_search(
+    store: &SqliteStore,
+    legacy: uuid::Uuid,
+    text: &str,
+) -> Vec<mosaic_domain::StoryId> {
+    use mosaic_domain::{LegacyId, ReadScope, SearchPageRequest, SearchScope, StoryQuery};
+    use mosaic_ports::{SearchFilters, StorySearch};
+    let scope = SearchScope::Legacy {
+        legacy: LegacyId::from_uuid(legacy),
+        read: ReadScope::public_only(),
+    };
+    store
+        .search_stories(
+            &StoryQuery::parse(text).unwrap(),
+            scope,
+            &SearchFilters::default(),
+            SearchPageRequest::first(),
+        )
+        .await
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|hit| hit.story_id)
+        .collect()
+}
+
+/// Migration 0006 indexes the stories already there for the word being
+/// typed, and its triggers keep both indexes in step afterwards.
+#[tokio::test]
+async fn search_prefix_migration_indexes_existing_stories() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mosaic.db");
+    let mut before = sqlx::migrate!("../../migrations/sqlite");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    before.run(&mut conn).await.unwrap();
+    let (user, legacy, story) = (new_id(), new_id(), new_id());
+    let micros = |n| i64::try_from(at(n).unix_timestamp_nanos() / 1_000).unwrap();
+    sqlx::query(
+        "INSERT INTO users (id, email, name, is_admin, disabled, created_at, updated_at) \
+         VALUES (?1, 'ada@example.org', 'Ada', 0, 0, ?2, ?2)",
+    )
+    .bind(user)
+    .bind(micros(1))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO legacies (id, name, name_folded, created_by, created_at, updated_at) \
+         VALUES (?1, 'Jane Doe', 'jane doe', ?2, ?3, ?3)",
+    )
+    .bind(legacy)
+    .bind(user)
+    .bind(micros(1))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO stories (id, legacy_id, author_id, title, content, visibility, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, 'Summer', 'The bicycle of José.', \
+         'public', ?4, ?4)",
+    )
+    .bind(story)
+    .bind(legacy)
+    .bind(user)
+    .bind(micros(2))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let store = SqliteStore::open(&path, StoreOptions::default())
+        .await
+        .unwrap();
+    let id = mosaic_domain::StoryId::from_uuid(story);
+    for text in ["bicy", "jos", "the ", "bicycles "] {
+        assert_eq!(public_search(&store, legacy, text).await, [id], "{text:?}");
+    }
+    // Edited and deleted afterwards: the triggers of 0006 keep both
+    // indexes in step.
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE stories SET content = 'A tricycle.' WHERE id = ?1")
+        .bind(story)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    assert!(public_search(&store, legacy, "bicy").await.is_empty());
+    assert_eq!(public_search(&store, legacy, "tric").await, [id]);
+    store.close().await;
+}

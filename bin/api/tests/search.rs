@@ -274,6 +274,87 @@ async fn pages_and_filters_on_postgres() {
     pages_and_filters(Backend::Postgres).await;
 }
 
+/// Results appear while typing: each prefix of "bicycle" finds it (the
+/// prefix is matched unstemmed), the match is highlighted, and stop words
+/// are words like any other on both databases.
+async fn results_while_typing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alice = app.person("Alice").await;
+    let grandma = app.create_legacy(&alice, "Jane Doe").await;
+    write(
+        &app,
+        &alice,
+        &grandma,
+        "Summer",
+        "José fixed the bicycles in the shed.",
+        "private",
+    )
+    .await;
+    write(
+        &app,
+        &alice,
+        &grandma,
+        "Winter",
+        "Snow on the garden.",
+        "private",
+    )
+    .await;
+    let typed = "bicycles";
+    for end in 2..=typed.len() {
+        let prefix = &typed[..end];
+        assert_eq!(
+            titles(&app, Some(&alice), prefix).await,
+            ["Summer"],
+            "{prefix:?}"
+        );
+    }
+    assert!(
+        titles(&app, Some(&alice), "b").await.is_empty(),
+        "one letter: a whole word"
+    );
+    assert!(
+        titles(&app, Some(&alice), "bicy ").await.is_empty(),
+        "a finished word"
+    );
+    assert_eq!(
+        titles(&app, Some(&alice), "bicycle ").await,
+        ["Summer"],
+        "stemmed"
+    );
+    assert_eq!(titles(&app, Some(&alice), "-snow jos").await, ["Summer"]);
+    let (status, body) = search(&app, Some(&alice), "shed bicy").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let hit = &body["items"][0];
+    let text: Vec<char> = hit["snippet"]["text"].as_str().unwrap().chars().collect();
+    let marked: HashSet<String> = hit["snippet"]["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            text[h["start"].as_u64().unwrap() as usize..h["end"].as_u64().unwrap() as usize]
+                .iter()
+                .collect()
+        })
+        .collect();
+    assert!(
+        marked.contains("bicycles") && marked.contains("shed"),
+        "{marked:?} in {hit}"
+    );
+    let mut both = titles(&app, Some(&alice), "the ").await;
+    both.sort();
+    assert_eq!(both, ["Summer", "Winter"], "a stop word is a word");
+}
+
+#[tokio::test]
+async fn results_while_typing_on_sqlite() {
+    results_while_typing(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn results_while_typing_on_postgres() {
+    results_while_typing(Backend::Postgres).await;
+}
+
 /// Bad queries answer a 4xx with the error body and never a 500; operator
 /// characters are searched as words.
 #[tokio::test]

@@ -65,6 +65,8 @@ async fn reindex_follows_the_language(backend: Backend) {
             .len()
     };
     assert_eq!(count("garden ").await, 1, "English stemming from the start");
+    assert_eq!(count("bicy").await, 0);
+    assert_eq!(count("gard").await, 1, "the word being typed, unstemmed");
 
     let status = site.json(&["search", "status"]);
     assert_eq!(status["language"], "english");
@@ -77,10 +79,16 @@ async fn reindex_follows_the_language(backend: Backend) {
     assert_eq!(count("garden ").await, 0, "no stemming");
     assert_eq!(count("gardening ").await, 1);
     assert_eq!(count("jose ").await, 2, "accents still fold");
+    assert_eq!(count("gard").await, 1, "the prefix index is rebuilt too");
+    assert_eq!(count("jos").await, 2);
+    assert_eq!(count("with ").await, 2, "no stop words");
 
     let plain = site.ok(&["search", "reindex"]);
     assert!(plain.contains("english"), "{plain}");
     assert_eq!(count("garden ").await, 1);
+    assert_eq!(count("gard").await, 1);
+    assert_eq!(count("summ").await, 2);
+    assert_eq!(count("with ").await, 2, "no stop words");
 
     let refused = site.run(&["search", "reindex", "--language", "klingon"]);
     assert!(!refused.status.success());

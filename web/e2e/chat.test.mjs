@@ -52,7 +52,7 @@ async function legacyWithMember(browser) {
   assert.ok((await member.request.post(`/api/legacies/${legacyId}/join`, { headers: CSRF })).ok(), 'join');
   const me = await (await member.request.get('/api/me')).json();
   assert.ok((await creator.request.post(`/api/legacies/${legacyId}/members/${me.id}/approve`, { headers: CSRF })).ok(), 'approve');
-  return { name, legacyPath, creatorContext, member, memberContext };
+  return { name, legacyPath, creator, creatorContext, member, memberContext };
 }
 
 let browser;
@@ -63,8 +63,8 @@ after(async () => {
   await browser?.close();
 });
 
-test('a member asks, the answer streams in with a citation that opens the story; reopen, rename, delete', { timeout: 120_000 }, async () => {
-  const { name, legacyPath, creatorContext, member, memberContext } = await legacyWithMember(browser);
+test('a member asks, the answer streams in with a citation that opens the story; reopen, rename, delete; a story kept out is not cited', { timeout: 120_000 }, async () => {
+  const { name, legacyPath, creator, creatorContext, member, memberContext } = await legacyWithMember(browser);
   // What a story could make a model write: an image and a link to elsewhere.
   await scriptModel(
     'reply',
@@ -93,6 +93,7 @@ test('a member asks, the answer streams in with a citation that opens the story;
   await screenshot(member, '40-chat-answer');
 
   // The citation opens the story.
+  const storyPath = await answer.getByRole('link', { name: 'Source 1: Sunday kitchen' }).getAttribute('href');
   await answer.getByRole('link', { name: 'Source 1: Sunday kitchen' }).click();
   await member.getByRole('heading', { level: 1, name: 'Sunday kitchen' }).waitFor();
 
@@ -115,6 +116,16 @@ test('a member asks, the answer streams in with a citation that opens the story;
   await list.getByRole('button', { name: 'Delete “Sunday dinners”' }).click();
   await member.getByText('Conversation “Sunday dinners” deleted.').waitFor();
   await member.getByText(/No conversations yet/).waitFor();
+
+  // The author keeps the story out of the companion: the same question now cites nothing.
+  await creator.goto(`${storyPath}/edit`);
+  await creator.getByRole('checkbox', { name: 'Keep this story out of the AI companion' }).check();
+  await creator.getByRole('button', { name: 'Save changes' }).click();
+  await creator.getByRole('heading', { level: 1, name: 'Sunday kitchen' }).waitFor();
+  await box.fill('Did she cook pierogi on Sunday?');
+  await box.press('Enter');
+  await member.getByRole('status').filter({ hasText: 'The answer is complete. It used 0 stories.' }).waitFor();
+  assert.equal(await member.locator('.chat-messages a').count(), 0);
   await memberContext.close();
   await creatorContext.close();
 });

@@ -72,3 +72,31 @@ describe('StoryEditorForm', () => {
     expect(loadDraft(KEY)).toBeNull();
   });
 });
+
+describe('StoryEditorForm: keeping a story out of the AI companion', () => {
+  test('a new story has no such choice (it is made when editing)', () => {
+    renderForm();
+    expect(screen.queryByRole('checkbox')).toBeNull();
+  });
+
+  test('editing shows the current choice and sends the new one', () => {
+    const onSubmit = vi.fn();
+    render(
+      <StoryEditorForm
+        saved={{ title: 'Kitchen', content: 'Bread.', visibility: 'private' }}
+        draft={null}
+        draftKey={KEY}
+        submitLabel="Save changes"
+        saving={false}
+        error={null}
+        onSubmit={onSubmit}
+        aiExcluded={false}
+      />,
+    );
+    const box = screen.getByRole('checkbox', { name: 'Keep this story out of the AI companion' });
+    expect(box).not.toBeChecked();
+    fireEvent.click(box);
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(onSubmit).toHaveBeenCalledWith({ title: 'Kitchen', content: 'Bread.', visibility: 'private', ai_excluded: true }, expect.any(Function));
+  });
+});

@@ -17,15 +17,21 @@ interface StoryEditorFormProps {
   saving: boolean;
   error: unknown;
   onSubmit: (input: StoryInput, done: () => void) => void;
+  /**
+   * Editing: whether the author keeps the story out of the AI companion
+   * (shown as a checkbox). Omitted for a new story.
+   */
+  aiExcluded?: boolean;
 }
 
 /** Title, Markdown with live preview, visibility; typed text is kept in the browser until saved. */
-export function StoryEditorForm({ saved, draft, draftKey, submitLabel, saving, error, onSubmit }: StoryEditorFormProps) {
+export function StoryEditorForm({ saved, draft, draftKey, submitLabel, saving, error, onSubmit, aiExcluded }: StoryEditorFormProps) {
   const initial = draft ?? saved;
   const [title, setTitle] = useState(initial.title);
   const [content, setContent] = useState(initial.content);
   const [visibility, setVisibility] = useState<Visibility>(initial.visibility);
   const [restoredDraft, setRestoredDraft] = useState(draft);
+  const [keepFromAi, setKeepFromAi] = useState(aiExcluded ?? false);
   const preview = useDeferredValue(content);
 
   const dirty = title !== saved.title || content !== saved.content || visibility !== saved.visibility;
@@ -41,7 +47,9 @@ export function StoryEditorForm({ saved, draft, draftKey, submitLabel, saving, e
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    onSubmit({ title: title.trim(), content, visibility }, () => clearDraft(draftKey));
+    const input: StoryInput = { title: title.trim(), content, visibility };
+    if (aiExcluded !== undefined) input.ai_excluded = keepFromAi;
+    onSubmit(input, () => clearDraft(draftKey));
   }
 
   return (
@@ -93,6 +101,15 @@ export function StoryEditorForm({ saved, draft, draftKey, submitLabel, saving, e
         </section>
       </div>
       <VisibilityPicker value={visibility} onChange={setVisibility} disabled={saving} />
+      {aiExcluded !== undefined ? (
+        <div className="field checkbox-field">
+          <label>
+            <input type="checkbox" checked={keepFromAi} disabled={saving} onChange={(e) => setKeepFromAi(e.target.checked)} /> Keep this story
+            out of the AI companion
+          </label>
+          <p className="hint">When ticked, the companion never reads this story, for anyone, and never quotes it in an answer.</p>
+        </div>
+      ) : null}
       {error ? <ErrorMessage title="The story was not saved." error={error} /> : null}
       <div className="form-actions">
         <button type="submit" className="button" disabled={saving}>

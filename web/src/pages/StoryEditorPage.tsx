@@ -44,6 +44,7 @@ export default function StoryEditorPage() {
         <StoryEditorForm
           key={key}
           saved={{ title: current.title, content: current.content, visibility: current.visibility }}
+          aiExcluded={current.ai_excluded}
           draft={loadDraft(key)}
           draftKey={key}
           submitLabel="Save changes"

@@ -122,6 +122,7 @@ test('a member asks, the answer streams in with a citation that opens the story;
   await creator.getByRole('checkbox', { name: 'Keep this story out of the AI companion' }).check();
   await creator.getByRole('button', { name: 'Save changes' }).click();
   await creator.getByRole('heading', { level: 1, name: 'Sunday kitchen' }).waitFor();
+  await creator.getByText('Kept out of the AI companion').waitFor();
   await box.fill('Did she cook pierogi on Sunday?');
   await box.press('Enter');
   await member.getByRole('status').filter({ hasText: 'The answer is complete. It used 0 stories.' }).waitFor();

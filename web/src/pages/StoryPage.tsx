@@ -64,6 +64,7 @@ export default function StoryPage() {
           </>
         ) : null}
       </p>
+      {current.ai_excluded ? <p className="meta">Kept out of the AI companion: it never reads or quotes this story.</p> : null}
       {current.deleted_at ? (
         <div className="notice" role="status">
           <p>This story was deleted on {formatDateTime(current.deleted_at)}. It can be restored for 30 days.</p>

@@ -84,3 +84,7 @@ id_type!(
     /// Identifies one [`ChatMessage`](crate::ChatMessage) of a conversation.
     ChatMessageId
 );
+id_type!(
+    /// Identifies an [`Invite`](crate::Invite) link to a legacy.
+    InviteId
+);

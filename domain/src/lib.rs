@@ -78,6 +78,7 @@ mod access;
 mod archive;
 mod companion;
 mod ids;
+mod invite;
 mod legacy;
 mod media;
 mod membership;
@@ -102,7 +103,12 @@ pub use companion::{
     retrieval_query, sanitize_answer,
 };
 pub use ids::{
-    ChatMessageId, ConversationId, LegacyId, MediaId, RevisionId, SessionId, StoryId, UserId,
+    ChatMessageId, ConversationId, InviteId, LegacyId, MediaId, RevisionId, SessionId, StoryId,
+    UserId,
+};
+pub use invite::{
+    INVITE_DEFAULT_DAYS, INVITE_MAX_DAYS, INVITE_MAX_USES, Invite, InviteError, InviteGrant,
+    InviteState, InviteTerms,
 };
 pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, SearchQuery};
 pub use media::{FileName, MediaRecord, MediaType, UploadRequest};

@@ -86,6 +86,7 @@ pub use service::{
     IdentitySignInError, LegacyView, MosaicService, NewSession, Ports, Resource, ServiceError,
     ServiceResult, ServiceSettings, SignUpPolicy, SignUpRule, UploadTicket, media_storage_key,
 };
+pub use service::{InviteAccepted, InvitePreview, NewInvite};
 pub use service::{
     MediaView, OrphanMediaReport, Registered, THUMBNAIL_SUFFIX, thumbnail_storage_key,
 };

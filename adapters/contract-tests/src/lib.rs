@@ -20,6 +20,7 @@ pub mod admin;
 pub mod conversations;
 pub mod data;
 pub mod health;
+pub mod invites;
 pub mod legacies;
 pub mod media;
 pub mod memberships;
@@ -33,8 +34,8 @@ pub mod users;
 use std::future::Future;
 
 use mosaic_ports::{
-    AdminRepo, ConversationRepo, LegacyRepo, MediaRepo, MembershipRepo, RateLimiter, SessionRepo,
-    StoreHealth, StoryRepo, StorySearch, UserRepo,
+    AdminRepo, ConversationRepo, InviteRepo, LegacyRepo, MediaRepo, MembershipRepo, RateLimiter,
+    SessionRepo, StoreHealth, StoryRepo, StorySearch, UserRepo,
 };
 
 /// A store implementing every persistence port: what both adapters are.
@@ -50,6 +51,7 @@ pub trait Store:
     + RateLimiter
     + StorySearch
     + ConversationRepo
+    + InviteRepo
 {
 }
 
@@ -65,6 +67,7 @@ impl<T> Store for T where
         + RateLimiter
         + StorySearch
         + ConversationRepo
+        + InviteRepo
 {
 }
 
@@ -120,6 +123,14 @@ macro_rules! contract_tests {
                 search_is_case_insensitive_and_pages,
                 search_wildcards_are_literal,
                 search_folds_case_of_any_letter,
+            }
+            invites {
+                invite_reads_back_and_lists_newest_first,
+                revoke_keeps_the_first_time_and_needs_the_right_legacy,
+                accepting_joins_raises_and_never_lowers,
+                a_closed_invite_is_refused_and_writes_nothing,
+                a_new_account_joins_in_one_transaction,
+                concurrent_acceptance_of_a_single_use_invite_lets_one_in,
             }
             memberships {
                 membership_reads_back,

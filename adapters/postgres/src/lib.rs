@@ -24,6 +24,7 @@
 //! migration creates it, which a database owner may do on PostgreSQL 13+.
 
 mod admin_statements;
+mod invite_statements;
 mod rate_limit_statements;
 mod search;
 mod statements;
@@ -124,6 +125,13 @@ mosaic_sql_common::impl_repositories!(
     store = PostgresStore,
     db = Postgres,
     statements = &statements::POSTGRES,
+);
+
+mosaic_sql_common::impl_invites!(
+    store = PostgresStore,
+    db = Postgres,
+    statements = &statements::POSTGRES,
+    invites = &invite_statements::POSTGRES_INVITES,
 );
 
 mosaic_sql_common::impl_admin_repository!(

@@ -11,6 +11,7 @@
 //!   business errors;
 //! - [`impl_repositories!`]: the body of every repository method, expanded
 //!   into each adapter over its [`Statements`];
+//! - [`impl_invites!`]: invite links, over each adapter's [`InviteStatements`];
 //! - [`impl_rate_limiter!`]: the shared rate limiter on one table, over
 //!   each adapter's [`RateLimitStatements`];
 //! - [`StoreOptions`], [`MigrationMode`], [`StoreError`] and the schema
@@ -23,6 +24,7 @@
 mod admin;
 mod conversations;
 mod errors;
+pub mod invites;
 mod paging;
 mod rate_limits;
 mod repositories;
@@ -37,6 +39,7 @@ pub use admin::{AdminStatements, CountsRow, LegacyContentsRow};
 pub use errors::{
     OnUnique, conflict, is_unavailable, read_error, unique_target, user_conflict, write_error,
 };
+pub use invites::InviteStatements;
 pub use paging::{
     contains_pattern, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story,
     cursor_of_user, fetch_limit, fold_case, keyset_bound, search_bound,

@@ -20,6 +20,7 @@
 //! failing on a stale read.
 
 mod admin_statements;
+mod invite_statements;
 mod rate_limit_statements;
 mod search;
 mod statements;
@@ -182,6 +183,13 @@ mosaic_sql_common::impl_repositories!(
     store = SqliteStore,
     db = Sqlite,
     statements = &statements::SQLITE,
+);
+
+mosaic_sql_common::impl_invites!(
+    store = SqliteStore,
+    db = Sqlite,
+    statements = &statements::SQLITE,
+    invites = &invite_statements::SQLITE_INVITES,
 );
 
 mosaic_sql_common::impl_admin_repository!(

@@ -138,6 +138,7 @@ impl From<ServiceError> for ApiError {
                     Resource::Legacy => "legacy",
                     Resource::Story => "story",
                     Resource::Media => "media",
+                    Resource::Invite => "invite",
                     _ => "resource",
                 };
                 let mut body = ErrorBody::new("NOT_FOUND", message);
@@ -156,6 +157,15 @@ impl From<ServiceError> for ApiError {
                 Self::Conflict(Json(ErrorBody::new(membership_code(membership), message)))
             }
             ServiceError::Conflict(_) => Self::Conflict(Json(ErrorBody::new("CONFLICT", message))),
+            ServiceError::InviteClosed(state) => {
+                let code = match state {
+                    mosaic_domain::InviteState::Expired => "INVITE_EXPIRED",
+                    mosaic_domain::InviteState::UsedUp => "INVITE_USED_UP",
+                    mosaic_domain::InviteState::Revoked => "INVITE_REVOKED",
+                    mosaic_domain::InviteState::Open => "CONFLICT",
+                };
+                Self::Conflict(Json(ErrorBody::new(code, message)))
+            }
             ServiceError::InvalidArchive(_) => {
                 Self::Unprocessable(Json(ErrorBody::new("INVALID_ARCHIVE", message)))
             }

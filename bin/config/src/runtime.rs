@@ -99,6 +99,14 @@ impl Database {
         }
     }
 
+    /// Invite links, kept in this database.
+    pub fn invites(&self) -> Arc<dyn mosaic_ports::InviteRepo> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
+        }
+    }
+
     /// The rate limiter kept in this database (shared by every process
     /// using it).
     pub fn rate_limiter(&self) -> Arc<dyn RateLimiter> {
@@ -204,6 +212,7 @@ impl Runtime {
                 ImageThumbnailer::new(ThumbnailSettings::default()),
             ))
             .with_archives(database.archives())
+            .with_invites(database.invites())
             .with_companion(CompanionPorts {
                 model,
                 conversations: database.conversations(),

@@ -6,6 +6,7 @@ mod admin;
 mod archive;
 mod conversations;
 mod health;
+mod invites;
 mod legacies;
 mod media;
 mod memberships;
@@ -22,6 +23,7 @@ pub use admin::{
 pub use archive::{ArchiveRepo, ArchiveSnapshot};
 pub use conversations::ConversationRepo;
 pub use health::StoreHealth;
+pub use invites::{InviteAcceptance, InviteRepo, Invitee};
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
 pub use memberships::{MemberEntry, MembershipRepo};
@@ -39,6 +41,8 @@ pub use archive::MockArchiveRepo;
 pub use conversations::MockConversationRepo;
 #[cfg(feature = "mock")]
 pub use health::MockStoreHealth;
+#[cfg(feature = "mock")]
+pub use invites::MockInviteRepo;
 #[cfg(feature = "mock")]
 pub use legacies::MockLegacyRepo;
 #[cfg(feature = "mock")]

@@ -24,6 +24,8 @@ pub enum Resource {
     Session,
     /// A conversation with the AI companion.
     Conversation,
+    /// An invite link.
+    Invite,
 }
 
 impl std::fmt::Display for Resource {
@@ -37,6 +39,7 @@ impl std::fmt::Display for Resource {
             Resource::Media => "media item",
             Resource::Session => "session",
             Resource::Conversation => "conversation",
+            Resource::Invite => "invite",
         })
     }
 }
@@ -101,6 +104,9 @@ pub enum ServiceError {
     /// An archive whose records do not fit together.
     #[error("the archive cannot be imported: {0}")]
     InvalidArchive(#[from] mosaic_domain::ArchiveContentError),
+    /// An invite link that no longer works (expired, used up or revoked).
+    #[error("{}", invite_closed_message(*.0))]
+    InviteClosed(mosaic_domain::InviteState),
     /// The database or object storage cannot be reached.
     #[error("a storage service is unavailable; please try again shortly")]
     Unavailable(#[source] anyhow::Error),
@@ -152,6 +158,20 @@ impl From<StorageError> for ServiceError {
             StorageError::Unavailable(source) => Self::Unavailable(source),
             StorageError::Internal(source) => Self::Internal(source),
         }
+    }
+}
+
+fn invite_closed_message(state: mosaic_domain::InviteState) -> &'static str {
+    use mosaic_domain::InviteState;
+    match state {
+        InviteState::Expired => "this invite has expired; ask the person who sent it for a new one",
+        InviteState::UsedUp => {
+            "this invite has been used as many times as it allows; ask the person who sent it for a new one"
+        }
+        InviteState::Revoked => {
+            "this invite was withdrawn; ask the person who sent it for a new one"
+        }
+        InviteState::Open => "this invite works",
     }
 }
 

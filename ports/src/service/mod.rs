@@ -12,6 +12,7 @@ mod archive;
 mod companion;
 mod error;
 mod identity;
+mod invites;
 mod legacies;
 pub(crate) mod media;
 mod members;
@@ -40,6 +41,7 @@ pub use companion::{
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};
+pub use invites::{InviteAccepted, InvitePreview, NewInvite};
 pub use legacies::LegacyView;
 pub use media::{
     MediaView, OrphanMediaReport, Registered, THUMBNAIL_SUFFIX, UploadTicket, media_storage_key,
@@ -153,6 +155,8 @@ pub struct MosaicService {
     companion: Option<CompanionPorts>,
     /// Archive export and import; optional like thumbnails.
     archives: Option<Arc<dyn crate::ArchiveRepo>>,
+    /// Invite links; optional like archives.
+    invites: Option<Arc<dyn crate::InviteRepo>>,
 }
 
 impl std::fmt::Debug for MosaicService {
@@ -173,6 +177,7 @@ impl MosaicService {
             thumbnails: Arc::new(crate::NoThumbnails),
             companion: None,
             archives: None,
+            invites: None,
         }
     }
 

@@ -16,7 +16,7 @@ pub struct NewSession {
 }
 
 /// The SHA-256 of a secret token as the browser sends it.
-fn hash_token(token: &str) -> TokenHash {
+pub(crate) fn hash_token(token: &str) -> TokenHash {
     TokenHash::from_bytes(Sha256::digest(token.as_bytes()).into())
 }
 

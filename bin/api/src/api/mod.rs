@@ -2,6 +2,7 @@
 
 mod archive;
 mod chat;
+mod invites;
 mod legacies;
 mod me;
 mod media;
@@ -14,6 +15,7 @@ use poem_openapi::{OpenApiService, Tags};
 
 pub use archive::{ArchiveApi, IMPORT_ROUTE};
 pub use chat::ChatApi;
+pub use invites::InvitesApi;
 pub use legacies::LegaciesApi;
 pub use me::MeApi;
 pub use media::MediaApi;
@@ -49,6 +51,7 @@ pub enum ApiTags {
 pub type AllApis = (
     LegaciesApi,
     MembersApi,
+    InvitesApi,
     StoriesApi,
     SearchApi,
     ChatApi,
@@ -64,6 +67,7 @@ pub fn openapi_service() -> OpenApiService<AllApis, ()> {
         (
             LegaciesApi,
             MembersApi,
+            InvitesApi,
             StoriesApi,
             SearchApi,
             ChatApi,

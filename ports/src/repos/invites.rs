@@ -7,6 +7,8 @@ use time::OffsetDateTime;
 use crate::RepoError;
 
 /// Who accepts an invite.
+// One value per acceptance, passed by reference: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invitee {
     /// Someone signed in already.

@@ -68,34 +68,18 @@ impl From<InviteState> for InviteStateDto {
     }
 }
 
-/// What a new invite grants.
+/// What a new invite grants; absent or `null` fields take their defaults.
 #[derive(Debug, Clone, Object)]
 pub struct InviteInput {
-    /// The role people get; `member` when absent.
-    #[oai(default = "default_role")]
-    pub role: InviteRoleDto,
-    /// Days it works, 1–90; 14 when absent.
-    #[oai(
-        default = "default_days",
-        validator(minimum(value = "1"), maximum(value = "90"))
-    )]
-    pub days: u32,
-    /// How many people may use it, 1–100; 1 when absent.
-    #[oai(
-        default = "default_uses",
-        validator(minimum(value = "1"), maximum(value = "100"))
-    )]
-    pub max_uses: u32,
-}
-
-fn default_role() -> InviteRoleDto {
-    InviteRoleDto::Member
-}
-fn default_days() -> u32 {
-    INVITE_DEFAULT_DAYS
-}
-fn default_uses() -> u32 {
-    1
+    /// The role people get; `member` by default.
+    #[oai(nullable)]
+    pub role: Option<InviteRoleDto>,
+    /// Days it works, 1–90; 14 by default.
+    #[oai(nullable, validator(minimum(value = "1"), maximum(value = "90")))]
+    pub days: Option<u32>,
+    /// How many people may use it, 1–100; 1 by default.
+    #[oai(nullable, validator(minimum(value = "1"), maximum(value = "100")))]
+    pub max_uses: Option<u32>,
 }
 
 /// An invite as its maker sees it (never with its secret, which is shown
@@ -254,7 +238,11 @@ impl InvitesApi {
         id: Path<Uuid>,
         body: Json<InviteInput>,
     ) -> ApiResult<Created> {
-        let terms = InviteTerms::new(body.0.role.into(), body.0.days, body.0.max_uses)
+        let terms = InviteTerms::new(
+            body.0.role.unwrap_or(InviteRoleDto::Member).into(),
+            body.0.days.unwrap_or(INVITE_DEFAULT_DAYS),
+            body.0.max_uses.unwrap_or(1),
+        )
             .map_err(|err| ApiError::unprocessable(err.to_string()))?;
         let made = state
             .service

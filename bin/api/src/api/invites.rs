@@ -243,7 +243,7 @@ impl InvitesApi {
             body.0.days.unwrap_or(INVITE_DEFAULT_DAYS),
             body.0.max_uses.unwrap_or(1),
         )
-            .map_err(|err| ApiError::unprocessable(err.to_string()))?;
+        .map_err(|err| ApiError::unprocessable(err.to_string()))?;
         let made = state
             .service
             .create_invite(auth.0.id(), LegacyId::from_uuid(id.0), terms)

@@ -15,6 +15,7 @@ const StoryPage = lazy(() => import('./pages/StoryPage'));
 const SearchPage = lazy(() => import('./pages/SearchPage'));
 const StoryEditorPage = lazy(() => import('./pages/StoryEditorPage'));
 const ImportLegacyPage = lazy(() => import('./pages/ImportLegacyPage'));
+const InvitePage = lazy(() => import('./pages/InvitePage'));
 
 /** The routes of the app, inside the common layout. */
 export function App() {
@@ -27,6 +28,7 @@ export function App() {
           <Route path="/legacies/new" element={<NewLegacyPage />} />
           <Route path="/legacies/import" element={<ImportLegacyPage />} />
           <Route path="/find" element={<FindLegacyPage />} />
+          <Route path="/invites/:token" element={<InvitePage />} />
           <Route path="/search" element={<SearchPage />} />
           <Route path="/legacies/:legacyId" element={<LegacyPage />} />
           <Route path="/legacies/:legacyId/edit" element={<EditLegacyPage />} />

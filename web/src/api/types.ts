@@ -24,3 +24,5 @@ export type Conversation = Schemas['ConversationOut'];
 export type ConversationPage = Schemas['ConversationPage'];
 export type ConversationDetail = Schemas['ConversationDetail'];
 export type ChatMessage = Schemas['MessageOut'];
+export type Invite = Schemas['InviteOut'];
+export type InvitePreview = Schemas['InvitePreviewOut'];

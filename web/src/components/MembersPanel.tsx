@@ -3,6 +3,7 @@ import { errorMessage } from '../api/ApiError';
 import { useLeaveLegacy, useMemberAction, useMembers } from '../api/members';
 import type { Legacy } from '../api/types';
 import { ErrorMessage } from './ErrorMessage';
+import { InvitesPanel } from './InvitesPanel';
 import { Loading } from './Loading';
 import { MemberRow } from './MemberRow';
 
@@ -59,6 +60,7 @@ export function MembersPanel({ legacy, myId }: { legacy: Legacy; myId: string })
           )}
         </>
       ) : null}
+      {isCreator ? <InvitesPanel legacy={legacy} /> : null}
       <h3>Family</h3>
       <ul className="member-list" aria-label="Members">
         {approved.map((member) => (

@@ -79,6 +79,7 @@ mod archive;
 mod companion;
 mod ids;
 mod invite;
+mod jobs;
 mod legacy;
 mod media;
 mod membership;
@@ -109,6 +110,10 @@ pub use ids::{
 pub use invite::{
     INVITE_DEFAULT_DAYS, INVITE_MAX_DAYS, INVITE_MAX_USES, Invite, InviteError, InviteGrant,
     InviteState, InviteTerms,
+};
+pub use jobs::{
+    Backoff, JobKind, RRF_K, UnknownJobKind, cosine_similarity, embedding_text,
+    reciprocal_rank_fusion,
 };
 pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, SearchQuery};
 pub use media::{FileName, MediaRecord, MediaType, UploadRequest};

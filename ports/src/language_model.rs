@@ -77,6 +77,12 @@ pub trait LanguageModel: Send + Sync {
     /// Whether [`Self::embed`] is available (an embedding model is configured).
     fn embeds(&self) -> bool;
 
+    /// The configured embedding model's name, when [`Self::embeds`]: stored
+    /// with every embedding, so vectors of another model are never compared.
+    fn embedding_model_name(&self) -> Option<String> {
+        None
+    }
+
     /// Starts a streamed completion of `messages`. MUST return an error
     /// rather than a stream when the provider refuses the request outright
     /// (unreachable, error status, no first byte in time); errors after the

@@ -19,8 +19,10 @@
 pub mod admin;
 pub mod conversations;
 pub mod data;
+pub mod embeddings;
 pub mod health;
 pub mod invites;
+pub mod jobs;
 pub mod legacies;
 pub mod media;
 pub mod memberships;
@@ -34,8 +36,8 @@ pub mod users;
 use std::future::Future;
 
 use mosaic_ports::{
-    AdminRepo, ConversationRepo, InviteRepo, LegacyRepo, MediaRepo, MembershipRepo, RateLimiter,
-    SessionRepo, StoreHealth, StoryRepo, StorySearch, UserRepo,
+    AdminRepo, ConversationRepo, InviteRepo, JobQueue, LegacyRepo, MediaRepo, MembershipRepo,
+    RateLimiter, SessionRepo, StoreHealth, StoryEmbeddings, StoryRepo, StorySearch, UserRepo,
 };
 
 /// A store implementing every persistence port: what both adapters are.
@@ -52,6 +54,8 @@ pub trait Store:
     + StorySearch
     + ConversationRepo
     + InviteRepo
+    + JobQueue
+    + StoryEmbeddings
 {
 }
 
@@ -68,6 +72,8 @@ impl<T> Store for T where
         + StorySearch
         + ConversationRepo
         + InviteRepo
+        + JobQueue
+        + StoryEmbeddings
 {
 }
 
@@ -219,6 +225,23 @@ macro_rules! contract_tests {
                 rename_and_delete_for_good,
                 ai_opt_out_reads_back_and_survives_edits,
                 companion_search_leaves_out_opted_out_stories,
+            }
+            jobs {
+                job_is_claimed_once_and_gone_when_completed,
+                job_is_not_claimed_before_it_is_due,
+                same_pending_kind_and_key_is_one_job,
+                a_key_runs_one_job_at_a_time,
+                concurrent_claimers_never_share_a_job,
+                expired_lease_is_claimed_again,
+                failures_back_off_then_the_job_is_dead,
+                a_job_that_kills_its_workers_dies,
+                a_failed_job_with_a_newer_one_waiting_is_superseded,
+                story_writes_enqueue_their_job_in_their_transaction,
+            }
+            embeddings {
+                embedding_reads_back_and_is_replaced,
+                nearest_stories_keep_to_the_read_scope,
+                embeddings_go_with_their_story_and_coverage_counts,
             }
             sessions {
                 session_reads_back_by_token_hash,

@@ -81,6 +81,8 @@ struct State {
     recorded: Mutex<Vec<Recorded>>,
     open_streams: Mutex<usize>,
     cancelled_streams: Mutex<usize>,
+    /// While true, embedding requests are held unanswered.
+    embeddings_stalled: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 /// A running scripted model server. It stops when dropped.
@@ -99,7 +101,10 @@ impl ScriptedModel {
 
     /// Starts on the given address (`127.0.0.1:PORT`).
     pub async fn start_on(address: &str) -> Self {
-        let state = Arc::new(State::default());
+        let state = Arc::new(State {
+            embeddings_stalled: Some(tokio::sync::watch::channel(false).0),
+            ..State::default()
+        });
         let acceptor = TcpListener::bind(address.to_owned())
             .into_acceptor()
             .await
@@ -143,6 +148,22 @@ impl ScriptedModel {
     /// citing passage 1).
     pub fn set_script(&self, script: Script) {
         *self.state.script.lock().unwrap_or_else(|e| e.into_inner()) = Some(script);
+    }
+
+    /// While `stalled`, embedding requests get no answer (the connection
+    /// stays open); when it turns false, the held ones are answered.
+    pub fn stall_embeddings(&self, stalled: bool) {
+        if let Some(flag) = &self.state.embeddings_stalled {
+            flag.send_replace(stalled);
+        }
+    }
+
+    /// The embedding requests received so far.
+    pub fn embedding_requests(&self) -> Vec<Recorded> {
+        self.recorded()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/embeddings"))
+            .collect()
     }
 
     /// Every request received so far.
@@ -227,6 +248,10 @@ async fn embeddings(
     Json(body): Json<Value>,
 ) -> Json<Value> {
     record(&state, "/v1/embeddings", req, &body);
+    if let Some(flag) = &state.embeddings_stalled {
+        let mut stalled = flag.subscribe();
+        let _ = stalled.wait_for(|stalled| !*stalled).await;
+    }
     let inputs: Vec<String> = match &body["input"] {
         Value::String(one) => vec![one.clone()],
         Value::Array(many) => many
@@ -249,17 +274,64 @@ async fn embeddings(
     }))
 }
 
-/// A deterministic bag-of-words vector: texts sharing words are close.
-fn embed(text: &str) -> Vec<f32> {
-    let mut v = [0f32; 16];
+/// Dimensions of the scripted embeddings.
+pub const EMBEDDING_DIMENSIONS: usize = 64;
+
+/// Word groups the scripted embedding treats as one word: a stand-in for
+/// what a real embedding model knows (that "granny" and "nana", or "bake"
+/// and "kitchen", are about the same thing), so tests can show a story
+/// found by meaning though it shares no word with the question.
+pub const CONCEPTS: &[&[&str]] = &[
+    &[
+        "grandmother",
+        "grandma",
+        "granny",
+        "nana",
+        "oma",
+        "grandmothers",
+    ],
+    &[
+        "cook",
+        "cooked",
+        "cooking",
+        "bake",
+        "baked",
+        "baking",
+        "kitchen",
+        "recipe",
+        "recipes",
+        "dumplings",
+        "pierogi",
+        "meal",
+        "meals",
+        "dinner",
+        "oven",
+    ],
+    &["sea", "ocean", "beach", "shore", "coast", "waves"],
+    &["boat", "sail", "sailed", "sailing", "ship", "yacht"],
+    &["garden", "gardening", "roses", "flowers", "tulips"],
+    &["music", "sang", "sing", "song", "songs", "piano", "violin"],
+];
+
+/// A deterministic hashed bag-of-concepts vector, normalised: each word
+/// (lower-cased; a word of a [`CONCEPTS`] group counts as its group's first
+/// word) adds one to the dimension its FNV-1a hash picks. Texts about the
+/// same concepts are close; unrelated texts are nearly orthogonal.
+pub fn embed(text: &str) -> Vec<f32> {
+    let mut v = [0f32; EMBEDDING_DIMENSIONS];
     for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
-        let hash = word.to_lowercase().bytes().fold(2166136261u32, |h, b| {
+        let word = word.to_lowercase();
+        let word = CONCEPTS
+            .iter()
+            .find(|group| group.contains(&word.as_str()))
+            .map_or(word.as_str(), |group| group[0]);
+        let hash = word.bytes().fold(2166136261u32, |h, b| {
             (h ^ u32::from(b)).wrapping_mul(16777619)
         });
-        v[(hash % 16) as usize] += 1.0;
+        v[hash as usize % EMBEDDING_DIMENSIONS] += 1.0;
     }
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
     v.iter().map(|x| x / norm).collect()
@@ -448,4 +520,24 @@ async fn chat(state: Data<&Arc<State>>, req: &poem::Request, Json(body): Json<Va
         },
     );
     sse(Body::from_bytes_stream(stream))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cosine(a: &[f32], b: &[f32]) -> f32 {
+        a.iter().zip(b).map(|(x, y)| x * y).sum()
+    }
+
+    #[test]
+    fn embeddings_are_deterministic_and_close_by_concept() {
+        let question = embed("What did granny bake?");
+        assert_eq!(question, embed("What did granny bake?"));
+        assert_eq!(question.len(), EMBEDDING_DIMENSIONS);
+        let same_concepts = embed("Nana and her kitchen: dumplings every Sunday");
+        let unrelated = embed("The boat left the coast at dawn");
+        assert!(cosine(&question, &same_concepts) > 0.45);
+        assert!(cosine(&question, &same_concepts) > cosine(&question, &unrelated) + 0.3);
+    }
 }

@@ -299,6 +299,10 @@ impl LanguageModel for OpenAiModel {
         self.config.embedding_model.is_some()
     }
 
+    fn embedding_model_name(&self) -> Option<String> {
+        self.config.embedding_model.clone()
+    }
+
     async fn stream_completion(
         &self,
         messages: &[PromptMessage],

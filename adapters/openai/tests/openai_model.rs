@@ -239,7 +239,10 @@ async fn embeddings_come_back_in_order_when_a_model_is_configured() {
         .await
         .unwrap();
     assert_eq!(vectors.len(), 2);
-    assert_eq!(vectors[0].len(), 16);
+    assert_eq!(
+        vectors[0].len(),
+        mosaic_openai_test_server::EMBEDDING_DIMENSIONS
+    );
     assert_ne!(vectors[0], vectors[1]);
     let sent = server.recorded();
     let last = sent.last().unwrap();

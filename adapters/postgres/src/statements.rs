@@ -342,4 +342,59 @@ pub(crate) const POSTGRES: Statements = Statements {
     list_chat_citations: "SELECT c.message_id, c.number::bigint AS number, c.story_id, c.title \
                           FROM chat_citations c JOIN chat_messages m ON m.id = c.message_id \
                           WHERE m.conversation_id = $1 ORDER BY c.message_id, c.number",
+
+    jobs: mosaic_sql_common::JobStatements {
+        enqueue: "INSERT INTO jobs (id, kind, key, state, attempts, max_attempts, run_at, \
+                  created_at, updated_at) VALUES ($1, $2, $3, 'pending', 0, $4, $5, $6, $6) \
+                  ON CONFLICT (kind, key) WHERE state = 'pending' \
+                  DO UPDATE SET run_at = LEAST(jobs.run_at, EXCLUDED.run_at), \
+                  updated_at = EXCLUDED.updated_at",
+        // SKIP LOCKED: a row another claimer is taking is passed over, not
+        // waited for; that claimer's commit makes it running, which the
+        // re-checked WHERE then refuses.
+        claim: "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, \
+                lease_token = $3, updated_at = $1 \
+                WHERE id = (SELECT id FROM jobs \
+                            WHERE (state = 'pending' AND run_at <= $1 \
+                                   AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.kind = jobs.kind \
+                                                   AND r.key = jobs.key AND r.state = 'running' \
+                                                   AND r.lease_until > $1)) \
+                               OR (state = 'running' AND lease_until <= $1 AND attempts < max_attempts) \
+                            ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+                RETURNING id, kind, key, attempts, max_attempts",
+        bury_expired: "UPDATE jobs SET state = 'dead', lease_until = NULL, lease_token = NULL, \
+                       last_error = 'the lease expired on the last attempt (the worker stopped or took too long)', \
+                       updated_at = $1 \
+                       WHERE state = 'running' AND lease_until <= $1 AND attempts >= max_attempts",
+        complete: "DELETE FROM jobs WHERE id = $1 AND lease_token = $2 AND state = 'running'",
+        retry: "UPDATE jobs SET state = 'pending', last_error = $3, run_at = $4, updated_at = $5, \
+                lease_until = NULL, lease_token = NULL \
+                WHERE id = $1 AND lease_token = $2 AND state = 'running'",
+        bury: "UPDATE jobs SET state = 'dead', last_error = $3, updated_at = $4, \
+               lease_until = NULL, lease_token = NULL \
+               WHERE id = $1 AND lease_token = $2 AND state = 'running'",
+        counts: "SELECT state, COUNT(*) FROM jobs GROUP BY state",
+    },
+    embeddings: mosaic_sql_common::EmbeddingStatements {
+        select: "SELECT story_id, model, content_hash, vector, computed_at \
+                 FROM story_embeddings WHERE story_id = $1",
+        upsert: "INSERT INTO story_embeddings (story_id, model, content_hash, dimensions, vector, \
+                 computed_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (story_id) DO UPDATE SET model = EXCLUDED.model, \
+                 content_hash = EXCLUDED.content_hash, dimensions = EXCLUDED.dimensions, \
+                 vector = EXCLUDED.vector, computed_at = EXCLUDED.computed_at",
+        delete: "DELETE FROM story_embeddings WHERE story_id = $1",
+        // The read scope exactly as in list_stories and search_in_legacy.
+        candidates: "SELECT e.story_id, e.vector FROM story_embeddings e \
+                     JOIN stories s ON s.id = e.story_id \
+                     WHERE s.legacy_id = $1 AND s.deleted_at IS NULL AND NOT s.ai_excluded \
+                     AND e.model = $4 \
+                     AND (s.visibility = 'public' OR ($2 AND s.visibility = 'private') \
+                          OR (s.visibility = 'personal' AND s.author_id = $3))",
+        live_ids: "SELECT id FROM stories WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR id > $1) \
+                   ORDER BY id LIMIT $2",
+        coverage: "SELECT COUNT(*), COUNT(e.story_id) FROM stories s \
+                   LEFT JOIN story_embeddings e ON e.story_id = s.id AND e.model = $1 \
+                   WHERE s.deleted_at IS NULL",
+    },
 };

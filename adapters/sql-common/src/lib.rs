@@ -25,6 +25,7 @@ mod admin;
 mod conversations;
 mod errors;
 pub mod invites;
+mod jobs;
 mod paging;
 mod rate_limits;
 mod repositories;
@@ -40,6 +41,7 @@ pub use errors::{
     OnUnique, conflict, is_unavailable, read_error, unique_target, user_conflict, write_error,
 };
 pub use invites::InviteStatements;
+pub use jobs::{EmbeddingStatements, JobStatements, vector_bytes, vector_from_bytes};
 pub use paging::{
     contains_pattern, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story,
     cursor_of_user, fetch_limit, fold_case, keyset_bound, search_bound,
@@ -56,6 +58,7 @@ pub use timestamp::Timestamp;
 /// not depend on each of these crates by the same name.
 #[doc(hidden)]
 pub mod __private {
+    pub use anyhow;
     pub use async_trait;
     pub use mosaic_domain as domain;
     pub use mosaic_ports as ports;

@@ -26,6 +26,7 @@
 macro_rules! impl_repositories {
     (store = $store:ty, db = $db:ty, statements = $statements:expr $(,)?) => {
         $crate::impl_conversations!(store = $store, statements = $statements);
+        $crate::impl_jobs!(store = $store, statements = $statements);
         const _: () = {
             use $crate::__private::async_trait::async_trait;
             use $crate::__private::domain::{
@@ -35,9 +36,9 @@ macro_rules! impl_repositories {
                 StoryId, StoryQuery, StoryRevision, TokenHash, User, UserId,
             };
             use $crate::__private::ports::{
-                LegacyRepo, LegacyWithRole, MediaRepo, MemberEntry, MembershipRepo, RepoError,
-                SearchFilters, SearchResults, SessionRepo, SignInLink, StoreHealth, StoryRepo,
-                StorySearch, StoryView, UserRepo,
+                LegacyRepo, LegacyWithRole, MediaRepo, MemberEntry, MembershipRepo, NewJob,
+                RepoError, SearchFilters, SearchResults, SessionRepo, SignInLink, StoreHealth,
+                StoryRepo, StorySearch, StoryView, UserRepo,
             };
             use $crate::__private::sqlx;
             use $crate::__private::time::OffsetDateTime;
@@ -103,6 +104,17 @@ macro_rules! impl_repositories {
                     .bind(Timestamp(story.updated_at))
                     .bind(story.deleted_at.map(Timestamp))
                     .bind(story.ai_excluded)
+            }
+
+            /// The job that brings the story's embedding up to date,
+            /// enqueued in the transaction of every write that changes what
+            /// the companion may use (text, visibility, opt-out, deletion).
+            fn embedding_job(story: StoryId) -> NewJob {
+                NewJob::new(
+                    $crate::__private::domain::JobKind::StoryEmbedding,
+                    story.as_uuid().to_string(),
+                    OffsetDateTime::now_utc(),
+                )
             }
 
             #[async_trait]
@@ -603,11 +615,18 @@ macro_rules! impl_repositories {
             #[async_trait]
             impl StoryRepo for $store {
                 async fn create_story(&self, story: &Story) -> Result<(), RepoError> {
+                    let mut tx = self.begin_write().await.map_err(read_error)?;
+                    // The job first: if the story cannot be written, the
+                    // rollback takes the job with it.
+                    $crate::__enqueue_query!(SQL, &embedding_job(story.id))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(read_error)?;
                     insert_story(story)
-                        .execute(self.pool())
+                        .execute(&mut *tx)
                         .await
                         .map_err(|err| write_error(err, &conflict))?;
-                    Ok(())
+                    tx.commit().await.map_err(read_error)
                 }
 
                 async fn get_story(&self, id: StoryId) -> Result<StoryView, RepoError> {
@@ -681,6 +700,10 @@ macro_rules! impl_repositories {
                         .await
                         .map_err(read_error)?;
                     let story = row.into_domain()?;
+                    $crate::__enqueue_query!(SQL, &embedding_job(id))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(read_error)?;
                     tx.commit().await.map_err(read_error)?;
                     Ok(story)
                 }
@@ -690,14 +713,21 @@ macro_rules! impl_repositories {
                     id: StoryId,
                     deleted_at: Option<OffsetDateTime>,
                 ) -> Result<Story, RepoError> {
-                    sqlx::query_as::<_, StoryRow>(SQL.set_story_deleted)
+                    let mut tx = self.begin_write().await.map_err(read_error)?;
+                    let story = sqlx::query_as::<_, StoryRow>(SQL.set_story_deleted)
                         .bind(id.as_uuid())
                         .bind(deleted_at.map(Timestamp))
-                        .fetch_optional(self.pool())
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(read_error)?
                         .ok_or(RepoError::NotFound)?
-                        .into_domain()
+                        .into_domain()?;
+                    $crate::__enqueue_query!(SQL, &embedding_job(id))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(read_error)?;
+                    tx.commit().await.map_err(read_error)?;
+                    Ok(story)
                 }
 
                 async fn set_story_ai_excluded(
@@ -705,14 +735,21 @@ macro_rules! impl_repositories {
                     id: StoryId,
                     excluded: bool,
                 ) -> Result<Story, RepoError> {
-                    sqlx::query_as::<_, StoryRow>(SQL.set_story_ai_excluded)
+                    let mut tx = self.begin_write().await.map_err(read_error)?;
+                    let story = sqlx::query_as::<_, StoryRow>(SQL.set_story_ai_excluded)
                         .bind(id.as_uuid())
                         .bind(excluded)
-                        .fetch_optional(self.pool())
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(read_error)?
                         .ok_or(RepoError::NotFound)?
-                        .into_domain()
+                        .into_domain()?;
+                    $crate::__enqueue_query!(SQL, &embedding_job(id))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(read_error)?;
+                    tx.commit().await.map_err(read_error)?;
+                    Ok(story)
                 }
 
                 async fn list_revisions(

@@ -172,6 +172,11 @@ pub struct Statements {
     pub list_chat_messages: &'static str,
     /// Citation rows of every message of conversation (1), by message and number.
     pub list_chat_citations: &'static str,
+
+    /// The job queue's statements.
+    pub jobs: crate::JobStatements,
+    /// The story embeddings' statements.
+    pub embeddings: crate::EmbeddingStatements,
 }
 
 /// A parsed search in an engine's syntax: the parameters the search

@@ -16,6 +16,7 @@ pub mod client_address;
 pub mod dto;
 pub mod error;
 pub mod health;
+pub mod jobs;
 pub mod local_media;
 pub mod metrics;
 pub mod middleware;

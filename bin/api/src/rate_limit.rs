@@ -8,7 +8,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use mosaic_domain::UserId;
-use mosaic_ports::{RateLimiter, RateQuota};
+use mosaic_ports::{RateLimiter, RateQuota, RepoError};
 
 /// How many requests per minute each limit allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,12 +76,10 @@ impl RateLimits {
     }
 
     /// Forgets keys whose limits have fully recovered, so the table stays
-    /// small; called periodically. Safe on any number of replicas at once.
-    pub async fn forget_idle_keys(&self) {
-        match self.limiter.forget_recovered().await {
-            Ok(count) => tracing::debug!(count, "forgot recovered rate-limit keys"),
-            Err(err) => tracing::warn!(error = %err, "cannot forget recovered rate-limit keys"),
-        }
+    /// small; run by the recurring background job. Safe on any number of
+    /// replicas at once.
+    pub async fn forget_recovered(&self) -> Result<u64, RepoError> {
+        self.limiter.forget_recovered().await
     }
 
     /// The limiter guards requests that need the database anyway: when it

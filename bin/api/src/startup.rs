@@ -17,6 +17,7 @@ use crate::allow::{AllowedMethods, allow_header};
 use crate::api::{AllApis, openapi_service};
 use crate::error::framework_error_response;
 use crate::health;
+use crate::jobs::JobWorker;
 use crate::local_media::{LOCAL_MEDIA_ROUTE, local_media};
 use crate::middleware::{body_limit, csrf_guard, observe};
 use crate::security_headers::{DOCS_PREFIX, SecurityHeaders, security_headers};
@@ -234,14 +235,21 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> io::Result<()> {
-        let limits = self.state.limits.clone();
-        let janitor = tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                limits.forget_idle_keys().await;
-            }
-        });
+        // The background-job worker (embedding refresh, the recurring
+        // rate-limit clean-up): it stops claiming when shutdown begins and
+        // gets the same grace as in-flight requests.
+        let (stop_worker, worker_stopped) = tokio::sync::watch::channel(false);
+        let worker = JobWorker::new(
+            self.state.jobs.clone(),
+            self.state.service.clone(),
+            self.state.limits.clone(),
+            self.state.job_worker,
+        );
+        let worker = tokio::spawn(worker.run(worker_stopped, self.shutdown.grace));
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop_worker.send(true);
+        };
         let metrics_server = self.metrics.map(|(acceptor, _)| {
             let app = metrics_routes(self.state.clone());
             tokio::spawn(Server::new_with_acceptor(acceptor).run(app))
@@ -250,7 +258,9 @@ impl Application {
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(self.shutdown.grace))
             .await;
-        janitor.abort();
+        if worker.await.is_err() {
+            tracing::warn!("the background-job worker stopped abnormally");
+        }
         if let Some(server) = metrics_server {
             server.abort();
         }

@@ -4,9 +4,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
-use mosaic_ports::{MosaicService, SignUpPolicy};
+use mosaic_ports::{JobQueue, MosaicService, SignUpPolicy};
 
 use crate::client_address::ClientAddress;
+use crate::jobs::JobWorkerSettings;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
 use crate::sign_in::{LoginCookieSigner, SignInProvider};
@@ -54,6 +55,10 @@ pub struct AppState {
     pub client_address: ClientAddress,
     /// Rate limits (shared through the database).
     pub limits: RateLimits,
+    /// The background-job queue (shared through the database).
+    pub jobs: Arc<dyn JobQueue>,
+    /// How this process's job worker behaves.
+    pub job_worker: JobWorkerSettings,
     /// Request counters.
     pub metrics: Arc<Metrics>,
     /// The local media store whose signed URLs this server answers

@@ -12,6 +12,7 @@ use mosaic_ports::{ObjectStorage, ServiceResult, SignUpPolicy, StoreHealth};
 use thiserror::Error;
 
 use crate::client_address::ClientAddress;
+use crate::jobs::JobWorkerSettings;
 use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimitSettings, RateLimits};
 use crate::sign_in::{LoginCookieSigner, SignInProvider};
@@ -106,6 +107,12 @@ pub async fn app_state(runtime: &Runtime, config: &Config) -> Result<AppState, W
                 archives_per_hour: per_minute(config.archives_per_hour),
             },
         ),
+        jobs: runtime.database.jobs(),
+        job_worker: JobWorkerSettings {
+            lease: std::time::Duration::from_secs(u64::from(config.job_lease_seconds)),
+            poll: std::time::Duration::from_millis(u64::from(config.job_poll_millis)),
+            ..JobWorkerSettings::default()
+        },
         metrics: Arc::new(Metrics::default()),
         local_media: runtime.media.as_local().cloned(),
         secure_cookies: config.is_https(),

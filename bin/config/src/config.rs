@@ -172,6 +172,13 @@ pub struct Config {
     /// Questions one person may ask the AI companion per day
     /// (`MOSAIC_AI_MESSAGES_PER_DAY`, default 100).
     pub ai_messages_per_day: u32,
+    /// How long a background job is leased to the worker that claimed it,
+    /// in seconds: a job whose worker died is claimed again after this
+    /// (`MOSAIC_JOB_LEASE_SECONDS`, default 60).
+    pub job_lease_seconds: u32,
+    /// How often an idle worker looks for due jobs, in milliseconds
+    /// (`MOSAIC_JOB_POLL_MILLIS`, default 1000).
+    pub job_poll_millis: u32,
     /// All raw settings, for adapters that read their own (`MOSAIC_S3_*`).
     pub settings: Settings,
 }
@@ -229,6 +236,8 @@ impl Config {
         let shutdown_drain_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_DRAIN_SECONDS", 5)?;
         let shutdown_grace_seconds = parse_number(&settings, "MOSAIC_SHUTDOWN_GRACE_SECONDS", 20)?;
         let archives_per_hour = parse_count(&settings, "MOSAIC_ARCHIVES_PER_HOUR", 20)?;
+        let job_lease_seconds = parse_count(&settings, "MOSAIC_JOB_LEASE_SECONDS", 60)?;
+        let job_poll_millis = parse_count(&settings, "MOSAIC_JOB_POLL_MILLIS", 1000)?;
         let search_language = match settings.get("MOSAIC_SEARCH_LANGUAGE") {
             None => mosaic_domain::SearchLanguage::default(),
             Some(name) => mosaic_domain::SearchLanguage::new(&name).map_err(|_| {
@@ -269,6 +278,8 @@ impl Config {
             search_language,
             log_format,
             first_admin_email,
+            job_lease_seconds,
+            job_poll_millis,
             settings,
         })
     }

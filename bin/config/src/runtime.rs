@@ -6,9 +6,9 @@ use mosaic_domain::DailyQuota;
 use mosaic_images::{ImageThumbnailer, ThumbnailSettings};
 use mosaic_openai::{OpenAiConfig, OpenAiConfigError, OpenAiModel};
 use mosaic_ports::{
-    CompanionPorts, CompanionSettings, ConversationRepo, LanguageModel, MosaicService,
+    CompanionPorts, CompanionSettings, ConversationRepo, JobQueue, LanguageModel, MosaicService,
     ObjectStorage, Ports, RandomIds, RateLimiter, RepoError, ServiceSettings, StoreHealth,
-    SystemClock,
+    StoryEmbeddings, SystemClock,
 };
 use mosaic_postgres::PostgresStore;
 use mosaic_s3::{MediaStore, StorageConfig};
@@ -116,6 +116,23 @@ impl Database {
         }
     }
 
+    /// The background-job queue kept in this database (shared by every
+    /// process using it).
+    pub fn jobs(&self) -> Arc<dyn JobQueue> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
+        }
+    }
+
+    /// The story embeddings kept in this database.
+    pub fn embeddings(&self) -> Arc<dyn StoryEmbeddings> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
+        }
+    }
+
     /// The AI companion's conversations, kept in this database.
     pub fn conversations(&self) -> Arc<dyn ConversationRepo> {
         match self {
@@ -217,6 +234,8 @@ impl Runtime {
                 model,
                 conversations: database.conversations(),
                 limiter: database.rate_limiter(),
+                embeddings: database.embeddings(),
+                jobs: database.jobs(),
                 settings: CompanionSettings {
                     quota: DailyQuota::new(config.ai_messages_per_day),
                     ..CompanionSettings::default()

@@ -5,8 +5,10 @@
 mod admin;
 mod archive;
 mod conversations;
+mod embeddings;
 mod health;
 mod invites;
+mod jobs;
 mod legacies;
 mod media;
 mod memberships;
@@ -22,8 +24,10 @@ pub use admin::{
 };
 pub use archive::{ArchiveRepo, ArchiveSnapshot};
 pub use conversations::ConversationRepo;
+pub use embeddings::{NearStory, StoryEmbedding, StoryEmbeddings};
 pub use health::StoreHealth;
 pub use invites::{InviteAcceptance, InviteRepo, Invitee};
+pub use jobs::{ClaimedJob, FailOutcome, JobCounts, JobQueue, NewJob};
 pub use legacies::{LegacyRepo, LegacyWithRole};
 pub use media::MediaRepo;
 pub use memberships::{MemberEntry, MembershipRepo};
@@ -40,9 +44,12 @@ pub use archive::MockArchiveRepo;
 #[cfg(feature = "mock")]
 pub use conversations::MockConversationRepo;
 #[cfg(feature = "mock")]
+pub use embeddings::MockStoryEmbeddings;
+#[cfg(feature = "mock")]
 pub use health::MockStoreHealth;
 #[cfg(feature = "mock")]
 pub use invites::MockInviteRepo;
+pub use jobs::MockJobQueue;
 #[cfg(feature = "mock")]
 pub use legacies::MockLegacyRepo;
 #[cfg(feature = "mock")]

@@ -16,8 +16,8 @@ use time::OffsetDateTime;
 use super::error::RepoResultExt;
 use super::{MosaicService, Resource, ServiceError, ServiceResult};
 use crate::{
-    Clock, CompletionEvent, ConversationRepo, IdGenerator, LanguageModel, ModelError, RateDecision,
-    RateLimiter, RateQuota, TokenUsage,
+    Clock, CompletionEvent, ConversationRepo, IdGenerator, JobQueue, LanguageModel, ModelError,
+    RateDecision, RateLimiter, RateQuota, StoryEmbeddings, TokenUsage,
 };
 
 /// How the companion behaves.
@@ -52,6 +52,10 @@ pub struct CompanionPorts {
     pub conversations: Arc<dyn ConversationRepo>,
     /// The shared limiter that counts questions against the daily quota.
     pub limiter: Arc<dyn RateLimiter>,
+    /// Stored story embeddings (used when the model embeds).
+    pub embeddings: Arc<dyn StoryEmbeddings>,
+    /// The background-job queue (its counts are part of the status).
+    pub jobs: Arc<dyn JobQueue>,
     /// How it behaves.
     pub settings: CompanionSettings,
 }
@@ -157,7 +161,7 @@ pub struct ConversationView {
 }
 
 impl MosaicService {
-    fn companion(&self) -> ServiceResult<&CompanionPorts> {
+    pub(crate) fn companion(&self) -> ServiceResult<&CompanionPorts> {
         self.companion.as_ref().ok_or(ServiceError::CompanionOff)
     }
 

@@ -10,6 +10,7 @@
 mod admin;
 mod archive;
 mod companion;
+mod embeddings;
 mod error;
 mod identity;
 mod invites;
@@ -38,6 +39,7 @@ pub use companion::{
     AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
     CompanionStatus, ConversationView, MessageView,
 };
+pub use embeddings::{EmbeddingRefresh, EmbeddingStatus};
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};

@@ -49,6 +49,7 @@ pub use embeddings::MockStoryEmbeddings;
 pub use health::MockStoreHealth;
 #[cfg(feature = "mock")]
 pub use invites::MockInviteRepo;
+#[cfg(feature = "mock")]
 pub use jobs::MockJobQueue;
 #[cfg(feature = "mock")]
 pub use legacies::MockLegacyRepo;

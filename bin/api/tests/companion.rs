@@ -691,6 +691,199 @@ async fn bad_questions_are_refused(backend: Backend) {
     assert!(model.chats().is_empty(), "nothing reached the model");
 }
 
+/// Waits until every story in `embedded` has an embedding, none in
+/// `without` has one, and no embedding job is waiting or running (the
+/// recurring rate-limit job always waits, a minute ahead).
+async fn until_embeddings_settle(app: &TestApp, embedded: &[&str], without: &[&str]) {
+    let store = app.runtime.database.embeddings();
+    let jobs = app.runtime.database.jobs();
+    let id = |s: &str| mosaic_domain::StoryId::from_uuid(s.parse().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut settled = true;
+        for story in embedded {
+            settled &= store.get_embedding(id(story)).await.unwrap().is_some();
+        }
+        for story in without {
+            settled &= store.get_embedding(id(story)).await.unwrap().is_none();
+        }
+        let counts = jobs.job_counts().await.unwrap();
+        settled &= counts.pending <= 1 && counts.running == 0 && counts.dead == 0;
+        if settled {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "embeddings did not settle: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// With an embedding model, a story that shares no word with the question
+/// (after stemming) but is about the same things is retrieved and cited;
+/// a story the asker may not read, or kept out of the companion, never
+/// reaches the prompt even when its embedding is the closest of all.
+async fn semantic_matches_are_found_and_never_leak(backend: Backend) {
+    let model = ScriptedModel::start().await;
+    model.set_script(Script::Reply("She made dumplings [1].".into()));
+    let app = app_with_model(
+        backend,
+        &model,
+        &[
+            ("MOSAIC_AI_EMBEDDING_MODEL", "scripted-embedding"),
+            ("MOSAIC_JOB_POLL_MILLIS", "20"),
+        ],
+    )
+    .await;
+    let alice = app.person("Alice").await;
+    let bob = app.person("Bob").await;
+    let legacy = app.create_legacy(&alice, "Jane Doe").await;
+    app.add_member(&legacy, &alice, &bob, "member").await;
+
+    let semantic = write_story(
+        &app,
+        &alice,
+        &legacy,
+        "Sunday kitchen",
+        "Nana made dumplings in her kitchen, always. zqsemantic",
+        "public",
+    )
+    .await;
+    let distractor = write_story(
+        &app,
+        &alice,
+        &legacy,
+        "At the coast",
+        "The boat left the shore at dawn. zqdistract",
+        "public",
+    )
+    .await;
+    // Closest of all to the question — but Alice's own.
+    let personal = write_story(
+        &app,
+        &alice,
+        &legacy,
+        "What did granny bake",
+        "What did granny bake? Granny would bake. zqpersonal",
+        "personal",
+    )
+    .await;
+    let kept_out = write_story(
+        &app,
+        &alice,
+        &legacy,
+        "What did granny bake too",
+        "What did granny bake? zqexcluded",
+        "public",
+    )
+    .await;
+    edit_story(
+        &app,
+        &alice,
+        &kept_out,
+        json!({ "title": "What did granny bake too", "content": "What did granny bake? zqexcluded", "visibility": "public", "ai_excluded": true }),
+    )
+    .await;
+    until_embeddings_settle(&app, &[&semantic, &distractor, &personal], &[&kept_out]).await;
+
+    // Full-text alone does not find the semantic story.
+    let (status, found) = read(
+        app.request(
+            Method::GET,
+            &format!("/api/search?q=what%20OR%20did%20OR%20granny%20OR%20bake&legacy_id={legacy}"),
+            Some(&alice),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let text_hits: Vec<&str> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["story_id"].as_str().unwrap())
+        .collect();
+    assert!(!text_hits.contains(&semantic.as_str()), "{found}");
+    assert!(text_hits.contains(&personal.as_str()), "{found}");
+
+    let events = ask(
+        &app,
+        &bob,
+        json!({ "legacy_id": legacy, "question": "What did granny bake?" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.last().unwrap().name, "done", "{events:?}");
+    let prompt = model.chats().last().unwrap().prompt_text();
+    assert!(prompt.contains("zqsemantic"), "{prompt}");
+    assert!(
+        !prompt.contains("zqpersonal"),
+        "a personal story of another reached the model"
+    );
+    assert!(
+        !prompt.contains("zqexcluded"),
+        "a story kept out reached the model"
+    );
+    assert_eq!(cited_stories(&events), vec![semantic.clone()]);
+    // The question itself was embedded (the same model as the stories).
+    let embedded_question = model.embedding_requests().iter().any(|r| {
+        r.body["input"]
+            .to_string()
+            .contains("What did granny bake?")
+    });
+    assert!(embedded_question);
+
+    // Its author may read the personal story: for her it is retrieved.
+    let events = ask(
+        &app,
+        &alice,
+        json!({ "legacy_id": legacy, "question": "What did granny bake?" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.last().unwrap().name, "done", "{events:?}");
+    let prompt = model.chats().last().unwrap().prompt_text();
+    assert!(
+        prompt.contains("zqpersonal") && prompt.contains("zqsemantic"),
+        "{prompt}"
+    );
+    assert!(!prompt.contains("zqexcluded"));
+
+    // Made personal (unreadable to Bob) and then deleted: never again in
+    // Bob's prompt; the deleted story's embedding is removed by its job.
+    edit_story(
+        &app,
+        &alice,
+        &semantic,
+        json!({ "title": "Sunday kitchen", "content": "Nana made dumplings in her kitchen, always. zqsemantic", "visibility": "personal" }),
+    )
+    .await;
+    let events = ask(
+        &app,
+        &bob,
+        json!({ "legacy_id": legacy, "question": "What did granny bake?" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(events.last().unwrap().name, "done", "{events:?}");
+    let prompt = model.chats().last().unwrap().prompt_text();
+    assert!(!prompt.contains("zqsemantic"), "{prompt}");
+    let deleted = app
+        .request(
+            Method::DELETE,
+            &format!("/api/stories/{semantic}"),
+            Some(&alice),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success());
+    until_embeddings_settle(&app, &[&distractor, &personal], &[&kept_out, &semantic]).await;
+}
+
 macro_rules! on_both_databases {
     ($($scenario:ident),* $(,)?) => {
         mod sqlite {
@@ -721,4 +914,5 @@ on_both_databases!(
     a_client_that_disconnects_cancels_the_model,
     conversations_belong_to_one_person,
     bad_questions_are_refused,
+    semantic_matches_are_found_and_never_leak,
 );

@@ -12,8 +12,9 @@
 # 401, but the fixed session cookie given with -H overrides them (the
 # authorization matrix in bin/api/tests covers that ground). `logout` is
 # left out because it would end that session for every later request
-# (bin/api/tests covers it). `search_stories` is left out for now: its query
-# language and date range are not in the document yet (being fixed).
+# (bin/api/tests covers it). For `search_stories`, the hooks generate as
+# valid only queries with something to search for (a rule of its query
+# language that a pattern cannot state; see mosaic_hooks.py).
 # `chat_stream` is left out: its answer is an event stream, and without a
 # model it is 503 AI_OFF by design (bin/api/tests/companion.rs covers it
 # against the scripted model). The seed is fixed, so a run is reproducible:
@@ -58,7 +59,7 @@ PY
     --url "http://127.0.0.1:$port/api" \
     -H "Cookie: $cookie" -H "X-Requested-With: schemathesis" \
     --checks all --exclude-checks ignored_auth \
-    --exclude-operation-id logout --exclude-operation-id search_stories --exclude-operation-id chat_stream \
+    --exclude-operation-id logout --exclude-operation-id chat_stream \
     --max-examples "${MOSAIC_SCHEMATHESIS_EXAMPLES:-25}" --seed 1 \
     --generation-database none --no-color \
     --report junit --report-junit-path "$PWD/test-output/schemathesis-$name.xml" \

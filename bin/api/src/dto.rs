@@ -14,7 +14,9 @@ use mosaic_ports::{
     StoryView, UploadTicket,
 };
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
-use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use poem_openapi::types::{
+    ParseError, ParseFromJSON, ParseFromParameter, ParseResult, ToJSON, Type,
+};
 use poem_openapi::{Enum, Object, Union};
 use std::borrow::Cow;
 use time::macros::format_description;
@@ -124,23 +126,35 @@ impl Type for IsoDate {
     }
 }
 
+impl IsoDate {
+    /// Parses RFC 3339 `full-date`: exactly four year digits, no sign.
+    fn parse_text(text: &str) -> ParseResult<Self> {
+        if text.len() == 10 && text.starts_with(|c: char| c.is_ascii_digit()) {
+            Date::parse(text, FULL_DATE)
+                .map(IsoDate)
+                .map_err(|_| ParseError::custom(format!("'{text}' is not a date (YYYY-MM-DD)")))
+        } else {
+            Err(ParseError::custom(format!(
+                "'{}' is not a date (YYYY-MM-DD)",
+                text.chars().take(40).collect::<String>()
+            )))
+        }
+    }
+}
+
 impl ParseFromJSON for IsoDate {
     fn parse_from_json(value: Option<serde_json::Value>) -> ParseResult<Self> {
         match value.unwrap_or_default() {
-            // RFC 3339 `full-date`: exactly four year digits, no sign.
-            serde_json::Value::String(text)
-                if text.len() == 10 && text.starts_with(|c: char| c.is_ascii_digit()) =>
-            {
-                Date::parse(&text, FULL_DATE)
-                    .map(IsoDate)
-                    .map_err(|_| ParseError::custom(format!("'{text}' is not a date (YYYY-MM-DD)")))
-            }
-            serde_json::Value::String(text) => Err(ParseError::custom(format!(
-                "'{}' is not a date (YYYY-MM-DD)",
-                text.chars().take(40).collect::<String>()
-            ))),
+            serde_json::Value::String(text) => Self::parse_text(&text),
             other => Err(ParseError::expected_type(other)),
         }
+    }
+}
+
+/// A query parameter `YYYY-MM-DD` (declared `format: date` too).
+impl ParseFromParameter for IsoDate {
+    fn parse_from_parameter(value: &str) -> ParseResult<Self> {
+        Self::parse_text(value)
     }
 }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::ApiTags;
 use crate::auth::MaybeSignedIn;
-use crate::dto::{SearchPage, VisibilityDto};
+use crate::dto::{IsoDate, SearchPage, VisibilityDto};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -29,16 +29,21 @@ impl SearchApi {
     ///
     /// `q` understands words (all must match), `"quoted phrases"`,
     /// `-excluded` words or phrases, `OR` between two terms, and matches the
-    /// last word as a prefix unless a space follows it. Stemming, accents
-    /// and case do not matter. A query with nothing to search for answers
-    /// 422.
+    /// last word as a prefix unless a space follows it (from 2 letters; the
+    /// prefix is matched unstemmed). Stemming, accents and case do not
+    /// matter; there are no stop words. A query with nothing to search for
+    /// (no letter or digit outside exclusions: only punctuation, emoji,
+    /// `OR` or `-excluded` terms) or with more than 32 words answers 422
+    /// VALIDATION_FAILED. A date range that is empty (`from` after `to`)
+    /// finds nothing.
     #[oai(path = "/search", method = "get", operation_id = "search_stories")]
     #[allow(clippy::too_many_arguments)] // one per query parameter
     async fn search(
         &self,
         state: Data<&AppState>,
         auth: MaybeSignedIn,
-        /// What to look for (1–500 characters, at most 32 words).
+        /// What to look for: 1–500 characters, at most 32 words, at least
+        /// one letter or digit that is not excluded (otherwise 422).
         #[oai(validator(min_length = 1, max_length = 500))]
         q: Query<String>,
         /// Search only this legacy.
@@ -47,37 +52,35 @@ impl SearchApi {
         author: Query<Option<Uuid>>,
         /// Only stories with this visibility.
         visibility: Query<Option<VisibilityDto>>,
-        /// Only stories written on or after this day (UTC).
-        from: Query<Option<Date>>,
-        /// Only stories written on or before this day (UTC).
-        to: Query<Option<Date>>,
-        /// `next_cursor` of the previous page.
+        /// Only stories written on or after this day (UTC, `YYYY-MM-DD`).
+        from: Query<Option<IsoDate>>,
+        /// Only stories written on or before this day (UTC, `YYYY-MM-DD`);
+        /// before `from`, nothing is found.
+        to: Query<Option<IsoDate>>,
+        /// `next_cursor` of the previous page: the rank's 16 hex digits (an
+        /// IEEE 754 double, finite), `_`, the last story id's 32 hex digits.
+        #[oai(validator(
+            pattern = r"^((?:[0-68-9a-e][0-9a-f]{2}|[7f](?:[0-9a-e][0-9a-f]|f[0-9a-e]))[0-9a-f]{13}_[0-9a-fA-F]{32})?$"
+        ))]
         cursor: Query<Option<String>>,
         /// Hits per page (1–100, default 20).
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<SearchPage>> {
         let query = StoryQuery::parse(&q.0).map_err(ApiError::invalid)?;
-        for day in [from.0, to.0].into_iter().flatten() {
-            if !(FIRST_DAY..=LAST_DAY).contains(&day) {
-                return Err(ApiError::unprocessable(
-                    "dates must be between 0001-01-01 and 9998-12-31",
-                ));
-            }
-        }
-        if let (Some(from), Some(to)) = (from.0, to.0)
-            && from > to
-        {
-            return Err(ApiError::unprocessable("'from' must not be after 'to'"));
-        }
+        // A bound outside the days a story can carry bounds nothing: every
+        // story is after a `from` before 0001-01-01 and before a `to` after
+        // 9998-12-31 (whose next day `time` may not represent).
+        let from = from.0.map(|day| day.0).filter(|day| *day >= FIRST_DAY);
+        let to = to.0.map(|day| day.0).filter(|day| *day <= LAST_DAY);
         let page =
             SearchPageRequest::new(cursor.0.as_deref(), limit.0).map_err(ApiError::invalid)?;
         let filters = SearchFilters {
             author: author.0.map(UserId::from_uuid),
             visibility: visibility.0.map(Into::into),
-            created_from: from.0.map(start_of_day),
+            created_from: from.map(start_of_day),
             // The end day is included: up to the start of the next day.
-            created_before: to.0.map(|day| start_of_day(day) + Duration::DAY),
+            created_before: to.map(|day| start_of_day(day) + Duration::DAY),
             companion_only: false,
         };
         let results = state
@@ -94,7 +97,7 @@ impl SearchApi {
     }
 }
 
-/// The days a date filter may name: what both databases store.
+/// The days a story may be created on, as far as date filters go.
 const FIRST_DAY: Date = time::macros::date!(0001 - 01 - 01);
 const LAST_DAY: Date = time::macros::date!(9998 - 12 - 31);
 

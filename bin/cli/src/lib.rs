@@ -64,6 +64,8 @@ pub enum Command {
     LoginLink(commands::login_link::Args),
     /// List, show, transfer or delete legacies.
     Legacy(commands::legacy::Args),
+    /// Make, list or withdraw invite links to a legacy.
+    Invite(commands::invite::Args),
     /// List or revoke sessions, or purge the expired ones.
     Session(commands::session::Args),
     /// Media maintenance: remove objects no media record owns.
@@ -90,6 +92,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(args) => commands::user::run(args, &ctx).await,
         Command::LoginLink(args) => commands::login_link::run(args, &ctx).await,
         Command::Legacy(args) => commands::legacy::run(args, &ctx).await,
+        Command::Invite(args) => commands::invite::run(args, &ctx).await,
         Command::Session(args) => commands::session::run(args, &ctx).await,
         Command::Media(args) => commands::media::run(args, &ctx).await,
         Command::Storage(args) => commands::storage::run(args, &ctx).await,

@@ -20,6 +20,7 @@ fn help_explains_with_examples() {
         vec!["legacy", "--help"],
         vec!["backup", "--help"],
         vec!["login-link", "--help"],
+        vec!["invite", "--help"],
     ] {
         let output = run_admin(&[], &args, "");
         assert!(output.status.success(), "{args:?}");
@@ -244,6 +245,90 @@ async fn admin_commands(backend: Backend) {
     assert_eq!(storage["ok"], true);
     assert_eq!(storage["kind"], "local");
     runtime.database.close().await;
+}
+
+#[tokio::test]
+async fn invite_commands_on_sqlite() {
+    invite_commands(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn invite_commands_on_postgres() {
+    invite_commands(Backend::Postgres).await;
+}
+
+/// `invite create` prints a link that lets one person in; `list` shows it
+/// used; `revoke` stops another; bad terms are a one-line error.
+async fn invite_commands(backend: Backend) {
+    let site = Site::new(backend).await;
+    let runtime = site.runtime().await;
+    let service = &runtime.service;
+    let creator = service
+        .create_user(
+            mosaic_domain::Email::new("rita@example.org").unwrap(),
+            mosaic_domain::PersonName::new("Rita").unwrap(),
+        )
+        .await
+        .unwrap();
+    let legacy = service
+        .create_legacy(
+            creator.id,
+            LegacyDetails {
+                name: LegacyName::new("Grandpa Joe").unwrap(),
+                dates: LifeDates::default(),
+                biography: None,
+            },
+        )
+        .await
+        .unwrap();
+    let id = legacy.id.to_string();
+
+    let made = site.json(&["invite", "create", &id, "--role", "editor", "--uses", "1"]);
+    assert_eq!(made["role"], "editor");
+    let url = made["url"].as_str().unwrap();
+    let token = url
+        .strip_prefix("https://family.example/invites/")
+        .unwrap_or_else(|| panic!("unexpected link {url}"));
+    let lou = service
+        .create_user(
+            mosaic_domain::Email::new("lou@example.org").unwrap(),
+            mosaic_domain::PersonName::new("Lou").unwrap(),
+        )
+        .await
+        .unwrap();
+    let accepted = service
+        .accept_invite(lou.id, token)
+        .await
+        .expect("the link works");
+    assert_eq!(accepted.role, mosaic_domain::Role::Editor);
+
+    let second = site.ok(&["invite", "create", &id]);
+    assert!(
+        second.trim().starts_with("https://family.example/invites/"),
+        "{second}"
+    );
+    let listed = site.json(&["invite", "list", &id]);
+    let states: Vec<_> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["role"].clone(), i["state"].clone()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (serde_json::json!("member"), serde_json::json!("open")),
+            (serde_json::json!("editor"), serde_json::json!("used_up"))
+        ]
+    );
+    let open_id = listed[0]["id"].as_str().unwrap();
+    let revoked = site.json(&["invite", "revoke", &id, open_id]);
+    assert!(revoked["revoked_at"].is_string());
+    assert_eq!(site.json(&["invite", "list", &id])[0]["state"], "revoked");
+
+    let refused = site.run(&["invite", "create", &id, "--days", "365"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(one_line_error(&refused).contains("1 to 90 days"));
 }
 
 #[tokio::test]

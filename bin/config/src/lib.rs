@@ -15,5 +15,5 @@ mod links;
 mod runtime;
 
 pub use config::{Config, ConfigError, LogFormat, Settings};
-pub use links::sign_in_url;
+pub use links::{invite_url, sign_in_url};
 pub use runtime::{Database, Runtime, StartupError};

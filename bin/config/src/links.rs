@@ -8,3 +8,9 @@ use crate::Config;
 pub fn sign_in_url(config: &Config, token: &str) -> String {
     format!("{}/sign-in?token={token}", config.public_url)
 }
+
+/// The address of an invite link (`{public_url}/invites/{token}`): shown
+/// by the web app when the creator makes one and by `mosaic-admin invite create`.
+pub fn invite_url(config: &Config, token: &str) -> String {
+    format!("{}/invites/{token}", config.public_url)
+}

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with `Args` and `async fn run(args, ctx)`.
 
 pub mod backup;
+pub mod invite;
 pub mod legacy;
 pub mod login_link;
 pub mod media;

@@ -23,6 +23,10 @@ pub enum RepoError {
     /// The store cannot be reached (connection refused, pool timed out).
     #[error("storage unavailable")]
     Unavailable(#[source] anyhow::Error),
+    /// The store's disk is full: nothing more can be written until space
+    /// is freed (reads still work).
+    #[error("storage full")]
+    Full(#[source] anyhow::Error),
     /// Anything else: a bug or a broken invariant in storage.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

@@ -36,6 +36,9 @@ pub fn write_error(err: sqlx::Error, on_unique: OnUnique<'_>) -> RepoError {
 /// failures would be a bug): connection trouble → [`RepoError::Unavailable`],
 /// a missing row → [`RepoError::NotFound`], everything else → internal.
 pub fn read_error(err: sqlx::Error) -> RepoError {
+    if is_full(&err) {
+        return RepoError::Full(err.into());
+    }
     if is_unavailable(&err) {
         return RepoError::Unavailable(err.into());
     }
@@ -71,6 +74,22 @@ pub fn unique_target(db: &dyn DatabaseError) -> String {
         .unwrap_or_else(|| db.message().to_owned())
 }
 
+/// Whether the error means "the database's disk is full": SQLite's FULL
+/// (which it reports for `ENOSPC`), Postgres's `53100 disk_full`.
+pub fn is_full(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = err else {
+        return false;
+    };
+    let Some(code) = db.code() else {
+        return false;
+    };
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        code.parse::<i32>().is_ok_and(|c| c & 0xff == 13)
+    } else {
+        code == "53100"
+    }
+}
+
 /// Whether the error means "the database cannot be reached or is not taking
 /// work right now", as opposed to a problem with this statement.
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
@@ -95,9 +114,9 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
 }
 
 /// SQLite result codes (the primary code is the low byte of the extended
-/// one): BUSY, LOCKED, IOERR, FULL, CANTOPEN.
+/// one): BUSY, LOCKED, IOERR, CANTOPEN. (FULL is [`is_full`].)
 fn sqlite_unavailable(code: i32) -> bool {
-    matches!(code & 0xff, 5 | 6 | 10 | 13 | 14)
+    matches!(code & 0xff, 5 | 6 | 10 | 14)
 }
 
 /// Postgres SQLSTATE: class 08 is "connection exception", 57P0x the server

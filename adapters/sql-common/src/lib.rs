@@ -38,7 +38,8 @@ mod timestamp;
 
 pub use admin::{AdminStatements, CountsRow, LegacyContentsRow};
 pub use errors::{
-    OnUnique, conflict, is_unavailable, read_error, unique_target, user_conflict, write_error,
+    OnUnique, conflict, is_full, is_unavailable, read_error, unique_target, user_conflict,
+    write_error,
 };
 pub use invites::InviteStatements;
 pub use jobs::{EmbeddingStatements, JobStatements, vector_bytes, vector_from_bytes};

@@ -80,6 +80,10 @@ pub enum ApiError {
     /// A backing service is down.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>),
+    /// The server's disk is full: nothing can be saved until space is
+    /// freed (code `STORAGE_FULL`); reading still works.
+    #[oai(status = 507)]
+    InsufficientStorage(Json<ErrorBody>),
 }
 
 impl ApiError {
@@ -192,6 +196,10 @@ impl From<ServiceError> for ApiError {
                 tracing::error!(error = ?source, "backing service unavailable");
                 Self::Unavailable(Json(ErrorBody::new("UNAVAILABLE", message)))
             }
+            ServiceError::StorageFull(source) => {
+                tracing::error!(error = ?source, "storage full");
+                Self::InsufficientStorage(Json(ErrorBody::new("STORAGE_FULL", message)))
+            }
             ServiceError::Internal(source) => {
                 tracing::error!(error = ?source, "internal error");
                 Self::Internal(Json(ErrorBody::new(
@@ -219,6 +227,7 @@ fn code_for_status(status: StatusCode) -> &'static str {
         403 => "FORBIDDEN",
         404 => "NOT_FOUND",
         405 => "METHOD_NOT_ALLOWED",
+        408 => "REQUEST_TIMEOUT",
         409 => "CONFLICT",
         411 | 413 => "PAYLOAD_TOO_LARGE",
         415 => "UNSUPPORTED_MEDIA_TYPE",
@@ -227,6 +236,7 @@ fn code_for_status(status: StatusCode) -> &'static str {
         502 => "BAD_GATEWAY",
         503 => "UNAVAILABLE",
         504 => "GATEWAY_TIMEOUT",
+        507 => "STORAGE_FULL",
         s if s >= 500 => "INTERNAL",
         _ => "ERROR",
     }

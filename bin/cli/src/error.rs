@@ -58,7 +58,9 @@ fn with_causes(err: &dyn std::error::Error) -> String {
 impl From<ServiceError> for CliError {
     fn from(err: ServiceError) -> Self {
         let message = match &err {
-            ServiceError::Unavailable(_) | ServiceError::Internal(_) => with_causes(&err),
+            ServiceError::Unavailable(_)
+            | ServiceError::StorageFull(_)
+            | ServiceError::Internal(_) => with_causes(&err),
             _ => err.to_string(),
         };
         Self::new(message)

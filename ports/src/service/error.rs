@@ -110,6 +110,10 @@ pub enum ServiceError {
     /// The database or object storage cannot be reached.
     #[error("a storage service is unavailable; please try again shortly")]
     Unavailable(#[source] anyhow::Error),
+    /// The database's disk is full: writes fail until an operator frees
+    /// space; reads still work.
+    #[error("the server's storage is full; nothing can be saved until space is freed")]
+    StorageFull(#[source] anyhow::Error),
     /// A bug or broken invariant. Logged in full, shown as a generic message.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -127,6 +131,7 @@ impl ServiceError {
             }
             RepoError::Conflict(what) => Self::Conflict(what),
             RepoError::Unavailable(source) => Self::Unavailable(source),
+            RepoError::Full(source) => Self::StorageFull(source),
             RepoError::Internal(source) => Self::Internal(source),
         }
     }

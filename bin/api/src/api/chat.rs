@@ -254,7 +254,9 @@ impl From<ServiceError> for AskError {
                 ApiError::NotFound(b) => Self::NotFound(b),
                 ApiError::Conflict(b) => Self::Conflict(b),
                 ApiError::Unprocessable(b) | ApiError::BadRequest(b) => Self::Unprocessable(b),
-                ApiError::Unavailable(b) => Self::Unavailable(b),
+                // A full disk while saving the conversation: the chat's
+                // statuses have no 507, and "try again later" is true.
+                ApiError::Unavailable(b) | ApiError::InsufficientStorage(b) => Self::Unavailable(b),
                 ApiError::TooManyRequests(b, s) => Self::TooManyRequests(b, s),
                 // The companion's use cases never forbid (others' things are
                 // "not found") and take no uploads.

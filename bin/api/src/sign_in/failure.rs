@@ -143,7 +143,9 @@ impl From<IdentitySignInError> for SignInFailure {
             IdentitySignInError::EmailNotVerified => Self::EmailNotVerified,
             IdentitySignInError::NoEmail => Self::NoEmail,
             IdentitySignInError::AccountDisabled => Self::AccountDisabled,
-            IdentitySignInError::Service(ServiceError::Unavailable(cause)) => {
+            IdentitySignInError::Service(
+                ServiceError::Unavailable(cause) | ServiceError::StorageFull(cause),
+            ) => {
                 tracing::error!(error = ?cause, "sign-in: storage unavailable");
                 Self::Unavailable
             }

@@ -7,7 +7,10 @@ use poem_openapi::auth::ApiKey;
 use poem_openapi::registry::Registry;
 use poem_openapi::{ApiExtractor, ApiExtractorType, ExtractParamOptions, SecurityScheme};
 
+use crate::error::json_error;
 use crate::state::AppState;
+use mosaic_ports::ServiceError;
+use poem::http::StatusCode;
 
 /// The session cookie's name when the public URL is http.
 pub const SESSION_COOKIE: &str = "mosaic_session";
@@ -99,12 +102,55 @@ impl<'a> ApiExtractor<'a> for SignedIn {
         body: &mut RequestBody,
         param_opts: ExtractParamOptions<Self::ParamType>,
     ) -> poem::Result<Self> {
-        let user = match SessionCookie::from_request(req, body, param_opts).await? {
-            SessionCookie::Secure(SecureSessionCookie(user))
-            | SessionCookie::Plain(PlainSessionCookie(user)) => user,
+        let extracted = SESSION_TROUBLE
+            .scope(std::cell::Cell::new(None), async {
+                let extracted = SessionCookie::from_request(req, body, param_opts).await;
+                (extracted, SESSION_TROUBLE.with(std::cell::Cell::get))
+            })
+            .await;
+        let user = match extracted {
+            (Ok(SessionCookie::Secure(SecureSessionCookie(user))), _)
+            | (Ok(SessionCookie::Plain(PlainSessionCookie(user))), _) => user,
+            // The session could not be looked up: that is the storage's
+            // trouble, not the caller's, so not 401.
+            (Err(_), Some(trouble)) => return Err(trouble.into_error()),
+            (Err(err), None) => return Err(err),
         };
         Ok(Self(user))
     }
+}
+
+/// Why a session could not be looked up (as opposed to: there is none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SessionTrouble {
+    /// The database cannot be reached: 503.
+    Unavailable,
+    /// The database's disk is full (a session lookup refreshes it): 507.
+    StorageFull,
+}
+
+impl SessionTrouble {
+    fn into_error(self) -> poem::Error {
+        let (status, code, error) = match self {
+            Self::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                ServiceError::Unavailable(anyhow::anyhow!("session lookup")),
+            ),
+            Self::StorageFull => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "STORAGE_FULL",
+                ServiceError::StorageFull(anyhow::anyhow!("session lookup")),
+            ),
+        };
+        poem::Error::from_response(json_error(status, code, &error.to_string()))
+    }
+}
+
+tokio::task_local! {
+    /// Set by the session checker when the lookup failed for a reason
+    /// other than "no such session", for [`SignedIn`] to answer 503/507.
+    static SESSION_TROUBLE: std::cell::Cell<Option<SessionTrouble>>;
 }
 
 async fn resolve_secure_session(req: &Request, key: ApiKey) -> Option<CurrentUser> {
@@ -125,8 +171,20 @@ async fn resolve_session(req: &Request, key: ApiKey) -> Option<CurrentUser> {
     match state.service.authenticate(&key.key).await {
         Ok((user, _session)) => Some(CurrentUser(user)),
         Err(err) => {
-            if !matches!(err, mosaic_ports::ServiceError::Unauthenticated) {
+            let trouble = match err {
+                ServiceError::Unauthenticated => None,
+                ServiceError::StorageFull(_) => Some(SessionTrouble::StorageFull),
+                ServiceError::Unavailable(_) => Some(SessionTrouble::Unavailable),
+                _ => {
+                    tracing::warn!(error = %err, "session could not be resolved");
+                    None
+                }
+            };
+            if let Some(trouble) = trouble {
                 tracing::warn!(error = %err, "session could not be resolved");
+                // Outside `SignedIn` (MaybeSignedIn) there is no slot: the
+                // caller is then treated as a visitor.
+                let _ = SESSION_TROUBLE.try_with(|slot| slot.set(Some(trouble)));
             }
             None
         }

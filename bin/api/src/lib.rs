@@ -13,6 +13,7 @@ pub mod allow;
 pub mod api;
 pub mod auth;
 pub mod client_address;
+pub mod connections;
 pub mod dto;
 pub mod error;
 pub mod health;

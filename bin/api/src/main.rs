@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use mosaic_api::Application;
+use mosaic_api::connections::ConnectionLimits;
 use mosaic_api::startup::ShutdownSettings;
 use mosaic_api::wiring::{app_state, first_start_sign_in};
 use mosaic_config::{Config, LogFormat, Runtime};
@@ -50,7 +51,8 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     .with_shutdown(ShutdownSettings {
         drain: Duration::from_secs(u64::from(config.shutdown_drain_seconds)),
         grace: Duration::from_secs(u64::from(config.shutdown_grace_seconds)),
-    });
+    })
+    .with_connection_limits(connection_limits(&config));
     let app = match &config.metrics_bind {
         Some(address) => app.with_metrics(address).await?,
         None => app,
@@ -60,6 +62,16 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     runtime.database.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+fn connection_limits(config: &Config) -> ConnectionLimits {
+    let seconds = |n: u32| Duration::from_secs(u64::from(n));
+    ConnectionLimits {
+        max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+        header_read_timeout: seconds(config.header_read_timeout_seconds),
+        body_read_timeout: seconds(config.body_read_timeout_seconds),
+        idle_timeout: seconds(config.idle_timeout_seconds),
+    }
 }
 
 fn init_logging(format: LogFormat) {

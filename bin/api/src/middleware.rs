@@ -1,9 +1,9 @@
 //! Cross-cutting request handling: request ids, structured logs, metrics,
 //! CSRF protection and body size limits.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use poem::http::{Method, StatusCode, header};
+use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
 use poem_openapi::OperationId;
 use tracing::Instrument;
@@ -136,11 +136,14 @@ fn check_same_origin(req: &Request) -> Result<(), &'static str> {
 }
 
 /// Refuses bodies over `limit` bytes with 413, whether or not the client
-/// declared a `Content-Length`.
+/// declared a `Content-Length`, and bodies that do not arrive within
+/// `timeout` with 408 (closing the connection: the rest of a slow body is
+/// not waited for).
 pub async fn body_limit<E: Endpoint>(
     next: E,
     mut req: Request,
     limit: usize,
+    timeout: Duration,
 ) -> poem::Result<Response> {
     let too_large = || {
         json_error(
@@ -163,7 +166,23 @@ pub async fn body_limit<E: Endpoint>(
         return Ok(too_large());
     }
     if is_state_changing(req.method()) {
-        match req.take_body().into_bytes_limit(limit).await {
+        let body = req.take_body().into_bytes_limit(limit);
+        let Ok(body) = tokio::time::timeout(timeout, body).await else {
+            tracing::warn!(
+                seconds = timeout.as_secs_f64(),
+                "request body not received in time"
+            );
+            let mut response = json_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "REQUEST_TIMEOUT",
+                "the request body did not arrive in time",
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return Ok(response);
+        };
+        match body {
             Ok(bytes) => req.set_body(bytes),
             Err(poem::error::ReadBodyError::PayloadTooLarge) => return Ok(too_large()),
             Err(other) => {

@@ -15,6 +15,7 @@ use poem::{Endpoint, EndpointExt, Route, Server, get};
 
 use crate::allow::{AllowedMethods, allow_header};
 use crate::api::{AllApis, openapi_service};
+use crate::connections::{ConnectionLimits, GuardedAcceptor};
 use crate::error::framework_error_response;
 use crate::health;
 use crate::jobs::JobWorker;
@@ -59,8 +60,13 @@ pub fn openapi_json() -> String {
 /// served on its own listener ([`metrics_routes`]).
 ///
 /// Every response carries the security headers
-/// ([`crate::security_headers`]); every 405 says what is allowed.
-pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
+/// ([`crate::security_headers`]); every 405 says what is allowed. A JSON
+/// API body must arrive within `body_read_timeout`.
+pub fn routes(
+    state: AppState,
+    web_dir: Option<PathBuf>,
+    body_read_timeout: Duration,
+) -> impl Endpoint {
     let api = openapi_service();
     let spec = api.spec_endpoint();
     let docs_html = api.swagger_ui_html();
@@ -80,7 +86,7 @@ pub fn routes(state: AppState, web_dir: Option<PathBuf>) -> impl Endpoint {
     ));
 
     let api = api
-        .around(|ep, req| body_limit(ep, req, MAX_JSON_BODY_BYTES))
+        .around(move |ep, req| body_limit(ep, req, MAX_JSON_BODY_BYTES, body_read_timeout))
         .around(csrf_guard);
 
     let mut route = Route::new()
@@ -170,6 +176,7 @@ pub struct Application {
     state: AppState,
     web_dir: Option<PathBuf>,
     shutdown: ShutdownSettings,
+    limits: ConnectionLimits,
 }
 
 impl std::fmt::Debug for Application {
@@ -195,7 +202,16 @@ impl Application {
             state,
             web_dir,
             shutdown: ShutdownSettings::default(),
+            limits: ConnectionLimits::default(),
         })
+    }
+
+    /// Sets the limits for slow and idle clients (default:
+    /// [`ConnectionLimits::default`]).
+    #[must_use]
+    pub fn with_connection_limits(mut self, limits: ConnectionLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Sets how the server stops (default: no drain, 20 s grace).
@@ -254,8 +270,9 @@ impl Application {
             let app = metrics_routes(self.state.clone());
             tokio::spawn(Server::new_with_acceptor(acceptor).run(app))
         });
-        let app = routes(self.state, self.web_dir);
-        let result = Server::new_with_acceptor(self.acceptor)
+        let app = routes(self.state, self.web_dir, self.limits.body_read_timeout);
+        let result = Server::new_with_acceptor(GuardedAcceptor::new(self.acceptor, &self.limits))
+            .idle_timeout(self.limits.idle_timeout)
             .run_with_graceful_shutdown(app, shutdown, Some(self.shutdown.grace))
             .await;
         if worker.await.is_err() {

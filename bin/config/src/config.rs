@@ -156,6 +156,22 @@ pub struct Config {
     /// Then how long in-flight requests may take to finish
     /// (`MOSAIC_SHUTDOWN_GRACE_SECONDS`, default 20).
     pub shutdown_grace_seconds: u32,
+    /// Connections served at once; more wait in the accept queue
+    /// (`MOSAIC_MAX_CONNECTIONS`, default 1024).
+    pub max_connections: u32,
+    /// How long a client may take to send a request's header before the
+    /// connection is closed (`MOSAIC_HEADER_READ_TIMEOUT_SECONDS`, default 10).
+    pub header_read_timeout_seconds: u32,
+    /// How long a client may take to send a JSON API request's body before
+    /// it is answered 408 (`MOSAIC_BODY_READ_TIMEOUT_SECONDS`, default 30).
+    pub body_read_timeout_seconds: u32,
+    /// A connection with no traffic for this long is closed
+    /// (`MOSAIC_IDLE_TIMEOUT_SECONDS`, default 60).
+    pub idle_timeout_seconds: u32,
+    /// How long a query waits for a database connection (or, on SQLite,
+    /// the write lock) before the request is answered 503
+    /// (`MOSAIC_DATABASE_TIMEOUT_SECONDS`, default 5).
+    pub database_timeout_seconds: u32,
     /// Archive exports and imports one person may start per hour
     /// (`MOSAIC_ARCHIVES_PER_HOUR`, default 20).
     pub archives_per_hour: u32,
@@ -238,6 +254,14 @@ impl Config {
         let archives_per_hour = parse_count(&settings, "MOSAIC_ARCHIVES_PER_HOUR", 20)?;
         let job_lease_seconds = parse_count(&settings, "MOSAIC_JOB_LEASE_SECONDS", 60)?;
         let job_poll_millis = parse_count(&settings, "MOSAIC_JOB_POLL_MILLIS", 1000)?;
+        let max_connections = parse_count(&settings, "MOSAIC_MAX_CONNECTIONS", 1024)?;
+        let header_read_timeout_seconds =
+            parse_count(&settings, "MOSAIC_HEADER_READ_TIMEOUT_SECONDS", 10)?;
+        let body_read_timeout_seconds =
+            parse_count(&settings, "MOSAIC_BODY_READ_TIMEOUT_SECONDS", 30)?;
+        let idle_timeout_seconds = parse_count(&settings, "MOSAIC_IDLE_TIMEOUT_SECONDS", 60)?;
+        let database_timeout_seconds =
+            parse_count(&settings, "MOSAIC_DATABASE_TIMEOUT_SECONDS", 5)?;
         let search_language = match settings.get("MOSAIC_SEARCH_LANGUAGE") {
             None => mosaic_domain::SearchLanguage::default(),
             Some(name) => mosaic_domain::SearchLanguage::new(&name).map_err(|_| {
@@ -275,6 +299,11 @@ impl Config {
             shutdown_drain_seconds,
             shutdown_grace_seconds,
             archives_per_hour,
+            max_connections,
+            header_read_timeout_seconds,
+            body_read_timeout_seconds,
+            idle_timeout_seconds,
+            database_timeout_seconds,
             search_language,
             log_format,
             first_admin_email,
@@ -377,6 +406,40 @@ mod tests {
         assert!(config(&[("MOSAIC_PUBLIC_URL", "family.example")]).is_err());
         let err = config(&[("MOSAIC_SHUTDOWN_DRAIN_SECONDS", "-1")]).unwrap_err();
         assert!(err.to_string().contains("MOSAIC_SHUTDOWN_DRAIN_SECONDS"));
+    }
+
+    #[test]
+    fn connection_and_database_timeouts_are_settings() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (
+                c.max_connections,
+                c.header_read_timeout_seconds,
+                c.body_read_timeout_seconds,
+                c.idle_timeout_seconds,
+                c.database_timeout_seconds
+            ),
+            (1024, 10, 30, 60, 5)
+        );
+        let c = config(&[
+            ("MOSAIC_MAX_CONNECTIONS", "50"),
+            ("MOSAIC_HEADER_READ_TIMEOUT_SECONDS", "2"),
+            ("MOSAIC_DATABASE_TIMEOUT_SECONDS", "3"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (
+                c.max_connections,
+                c.header_read_timeout_seconds,
+                c.database_timeout_seconds
+            ),
+            (50, 2, 3)
+        );
+        let err = config(&[("MOSAIC_HEADER_READ_TIMEOUT_SECONDS", "0")]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("MOSAIC_HEADER_READ_TIMEOUT_SECONDS")
+        );
     }
 
     #[test]

@@ -53,10 +53,18 @@ impl Database {
     /// Opens the database named by `url` (`sqlite://path` or
     /// `postgres://…`), migrating or not.
     pub async fn open(url: &str, migrations: MigrationMode) -> Result<Self, StoreError> {
-        let options = StoreOptions {
-            migrations,
-            ..StoreOptions::default()
-        };
+        Self::open_with(
+            url,
+            StoreOptions {
+                migrations,
+                ..StoreOptions::default()
+            },
+        )
+        .await
+    }
+
+    /// Like [`Database::open`] with every store option.
+    pub async fn open_with(url: &str, options: StoreOptions) -> Result<Self, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres(Arc::new(
                 PostgresStore::connect(url, options).await?,
@@ -208,7 +216,14 @@ impl Runtime {
             path: config.data_dir.display().to_string(),
             source,
         })?;
-        let database = Database::open(&config.database_url, migrations).await?;
+        let options = StoreOptions {
+            migrations,
+            acquire_timeout: std::time::Duration::from_secs(u64::from(
+                config.database_timeout_seconds,
+            )),
+            ..StoreOptions::default()
+        };
+        let database = Database::open_with(&config.database_url, options).await?;
         let storage_config = StorageConfig::from_vars(
             |name| config.settings.get(name),
             &config.data_dir,

@@ -672,9 +672,10 @@ enum Slow {
 
 /// Runs one slow client until the server closes the connection; returns
 /// how long that took and what the server sent.
-async fn slow_client(address: String, kind: Slow) -> (Duration, String) {
+async fn slow_client(address: String, kind: Slow, open: Arc<AtomicUsize>) -> (Duration, String) {
     let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
     let started = Instant::now();
+    open.fetch_add(1, Ordering::SeqCst);
     let header = format!("GET /api/me HTTP/1.1\r\nHost: {address}\r\nX-Padding: ");
     let post = format!(
         "POST /api/legacies HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
@@ -717,7 +718,7 @@ async fn slow_client(address: String, kind: Slow) -> (Duration, String) {
     )
 }
 
-const SLOW_TIMEOUT_SECONDS: u64 = 6;
+const SLOW_TIMEOUT_SECONDS: u64 = 8;
 
 #[tokio::test]
 async fn five_hundred_slow_clients_do_not_stop_normal_requests_and_are_closed() {
@@ -748,8 +749,7 @@ async fn five_hundred_slow_clients_do_not_stop_normal_requests_and_are_closed() 
             let address = address.clone();
             let open = Arc::clone(&open);
             tokio::spawn(async move {
-                open.fetch_add(1, Ordering::SeqCst);
-                let result = slow_client(address, kind).await;
+                let result = slow_client(address, kind, Arc::clone(&open)).await;
                 open.fetch_sub(1, Ordering::SeqCst);
                 (kind, result)
             })
@@ -768,6 +768,7 @@ async fn five_hundred_slow_clients_do_not_stop_normal_requests_and_are_closed() 
     let started = Instant::now();
     let legacy = api.create_legacy(&cookie).await;
     let mut slowest = Duration::ZERO;
+    let mut open_after_first = 0;
     for n in 0..20 {
         let begun = Instant::now();
         let response = api
@@ -784,25 +785,40 @@ async fn five_hundred_slow_clients_do_not_stop_normal_requests_and_are_closed() 
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         slowest = slowest.max(begun.elapsed());
+        if n == 0 {
+            open_after_first = open.load(Ordering::SeqCst);
+        }
     }
     let normal_took = started.elapsed();
     let still_open = open.load(Ordering::SeqCst);
     assert!(
-        slowest < Duration::from_secs(3),
+        slowest < Duration::from_secs(5),
         "a normal request took {slowest:?}"
     );
-    assert!(
-        still_open >= 400,
-        "the slow clients were still connected while normal requests were served ({still_open} open after {normal_took:?})"
+    assert_eq!(
+        open_after_first, 500,
+        "the first normal requests were served while every slow client was connected"
     );
 
     // The server closes every slow connection after its timeout.
     let mut by_kind: BTreeMap<String, (usize, Duration)> = BTreeMap::new();
+    let deadline = Instant::now() + PATIENCE;
+    let mut results = Vec::new();
     for handle in slow {
-        let (kind, (held, said)) = tokio::time::timeout(PATIENCE, handle)
-            .await
-            .expect("the server closed the slow connection")
-            .unwrap();
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, handle).await {
+            Ok(result) => results.push(Some(result.unwrap())),
+            Err(_) => results.push(None),
+        }
+    }
+    let stuck: Vec<usize> = (0..500).filter(|i| results[*i].is_none()).collect();
+    assert!(
+        stuck.is_empty(),
+        "{} slow connections were not closed within {PATIENCE:?} (indices {stuck:?}; kind = index % 5: 0,1 idle, 2,3 header, 4 body); server log:\n{}",
+        stuck.len(),
+        api.log()
+    );
+    for (kind, (held, said)) in results.into_iter().flatten() {
         assert!(
             held >= Duration::from_secs(SLOW_TIMEOUT_SECONDS - 1),
             "{kind:?} closed after {held:?} only"
@@ -818,7 +834,7 @@ async fn five_hundred_slow_clients_do_not_stop_normal_requests_and_are_closed() 
         entry.1 = entry.1.max(held);
     }
     eprintln!(
-        "slow clients: 500 held; 20 creates + 20 health checks in {normal_took:?} (slowest pair {slowest:?}) with {still_open} still open; closed by kind (count, longest held): {by_kind:?}"
+        "slow clients: 500 held; 20 creates + 20 health checks in {normal_took:?} (slowest pair {slowest:?}) with {open_after_first} open after the first and {still_open} after the last; closed by kind (count, longest held): {by_kind:?}"
     );
 }
 

@@ -32,7 +32,7 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Connection, Sqlite, Transaction};
 
 /// Bulk loading and the generated family dataset (`mosaic-admin seed`, benchmarks).
 pub use mosaic_sql_common::{BulkLoad, SeedPlan, SeedSummary, seed};
@@ -108,6 +108,12 @@ impl SqliteStore {
             SqlitePoolOptions::new().max_connections(options.max_connections.max(1))
         }
         .acquire_timeout(options.acquire_timeout)
+        // After some errors (a full disk: SQLITE_FULL) SQLite rolls the
+        // transaction back by itself; sqlx's ROLLBACK then fails and the
+        // connection keeps counting an open transaction, so every later
+        // `BEGIN` on it would fail. Such a connection is closed instead of
+        // being reused.
+        .before_acquire(|conn, _meta| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
         .connect_with(connect)
         .await
         .map_err(StoreError::Connect)?;

@@ -641,9 +641,14 @@ async fn a_full_disk_refuses_writes_with_507_keeps_reads_and_recovers() {
 
     // Space again: writes work again, without a restart.
     std::fs::remove_file(&filler).unwrap();
-    let (status, body) = read(create(1000).await.unwrap()).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    acknowledged.push(body["id"].as_str().unwrap().to_owned());
+    // Several at once, so that every pooled connection is used again: none
+    // may be left broken by the failed writes.
+    let again = futures_util::future::join_all((1000..1012).map(&create)).await;
+    for response in again {
+        let (status, body) = read(response.unwrap()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}\nlog:\n{}", api.log());
+        acknowledged.push(body["id"].as_str().unwrap().to_owned());
+    }
     for id in &acknowledged {
         let (status, body) = api.get_story(&cookie, id).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -651,7 +656,7 @@ async fn a_full_disk_refuses_writes_with_507_keeps_reads_and_recovers() {
     api.kill();
     assert_eq!(sqlite_integrity(&file).await, "ok");
     eprintln!(
-        "full disk: statuses after filling {statuses:?} (first refusal at write {}); reads 200; after freeing space 201; integrity_check ok",
+        "full disk: statuses after filling {statuses:?} (first refusal at write {}); reads 200; after freeing space 12 concurrent writes 201; integrity_check ok",
         first_refusal.unwrap() - 100
     );
 }

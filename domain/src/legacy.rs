@@ -3,7 +3,7 @@
 use time::{Date, OffsetDateTime};
 
 use crate::validation::{clean_multi_line, clean_single_line, text_value};
-use crate::{LegacyId, UserId, ValidationError};
+use crate::{LegacyId, SearchTerm, StoryQuery, UserId, ValidationError};
 
 text_value!(
     /// The remembered person's name: 1–200 characters on one line.
@@ -28,10 +28,82 @@ impl Biography {
     }
 }
 
-text_value!(
-    /// What someone typed to find a legacy by name: 1–100 characters.
-    SearchQuery, field = "search query", max = 100, clean = clean_single_line
-);
+/// What someone typed to find a legacy by name (1–100 characters), read
+/// with the story search's query language ([`StoryQuery`]): every word must
+/// appear in the name, `"quoted words"` next to each other in this order,
+/// `-excluded` ones not at all, `OR` between two terms; case and accents do
+/// not matter. A word matches anywhere in the name's words ("arga" finds
+/// "Margaret"); there is no stemming in names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SearchQuery {
+    text: String,
+    parsed: StoryQuery,
+}
+
+impl SearchQuery {
+    /// The longest query accepted, in characters.
+    pub const MAX_CHARS: usize = 100;
+
+    /// Checks the length, then parses (refusing a query with nothing to
+    /// search for, like a story search).
+    pub fn new(input: &str) -> Result<Self, ValidationError> {
+        let text = crate::validation::require_length(
+            "search query",
+            clean_single_line(input),
+            Self::MAX_CHARS,
+        )?;
+        let parsed = StoryQuery::parse(&text)?;
+        Ok(Self { text, parsed })
+    }
+
+    /// The cleaned text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The groups of which a name must match every one, each a list of
+    /// alternatives, and the terms it must match none of; every term is
+    /// the [`fold_name`] form of its words, one space apart. A name
+    /// matches a term when its folded form contains the term.
+    pub fn folded_terms(&self) -> (Vec<Vec<String>>, Vec<String>) {
+        let fold = |term: &SearchTerm| {
+            term.words()
+                .iter()
+                .map(|word| fold_word(word))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let groups = self
+            .parsed
+            .all_of()
+            .iter()
+            .map(|group| group.iter().map(fold).collect())
+            .collect();
+        (groups, self.parsed.none_of().iter().map(fold).collect())
+    }
+}
+
+/// A name as legacy-name search matches it: accents removed, lower case,
+/// its words (letters, digits and marks as in [`StoryQuery`]) one space
+/// apart. "Jean-Paul  Müller" becomes "jean paul muller".
+pub fn fold_name(name: &str) -> String {
+    crate::search::words_of(name)
+        .iter()
+        .map(|word| fold_word(word))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A word with its accents (combining marks after canonical decomposition)
+/// removed, lower case.
+fn fold_word(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    word.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
 
 /// Birth and death dates, both optional; death is never before birth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -115,7 +115,7 @@ pub use jobs::{
     Backoff, JobKind, RRF_K, UnknownJobKind, cosine_similarity, embedding_text,
     reciprocal_rank_fusion,
 };
-pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, SearchQuery};
+pub use legacy::{Biography, Legacy, LegacyDetails, LegacyName, LifeDates, SearchQuery, fold_name};
 pub use media::{FileName, MediaRecord, MediaType, UploadRequest};
 pub use membership::{Membership, MembershipError, Role, UnknownRole};
 pub use page::{Cursor, Page, PageRequest};

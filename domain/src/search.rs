@@ -255,7 +255,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The lower-cased words of a run of text; everything else separates words.
-fn words_of(text: &str) -> Vec<String> {
+pub(crate) fn words_of(text: &str) -> Vec<String> {
     text.split(|c: char| !is_word_char(c))
         .filter(|word| !word.is_empty())
         .map(str::to_lowercase)

@@ -127,7 +127,7 @@ macro_rules! contract_tests {
                 delete_unknown_legacy_is_not_found,
                 legacies_of_user_carry_roles_and_page,
                 search_is_case_insensitive_and_pages,
-                search_wildcards_are_literal,
+                search_shares_the_story_query_language,
                 search_folds_case_of_any_letter,
             }
             invites {

@@ -163,16 +163,24 @@ pub(crate) const POSTGRES: Statements = Statements {
          AND (legacies.created_at, legacies.id) < ($2, $3) \
          ORDER BY legacies.created_at DESC, legacies.id DESC LIMIT $4"
     ),
-    // `name_folded` is the name lower-cased by the adapter, the pattern too,
-    // so both databases fold case alike; a pattern of 3+ characters uses the
-    // pg_trgm GIN index on it.
+    // `name_folded` is the name folded by the adapter (accents removed, lower
+    // case, words one space apart), the patterns too, so both databases fold
+    // alike; an anchor of 3+ characters uses the pg_trgm GIN index on it.
     search_legacies: concat!(
         "SELECT ",
         legacy_columns!(),
         " FROM legacies WHERE name_folded LIKE $1 ESCAPE '\\' \
+         AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements($5) AS g(terms) \
+           WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(g.terms) AS t(pattern) \
+             WHERE legacies.name_folded LIKE t.pattern ESCAPE '\\')) \
+         AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($6) AS x(pattern) \
+           WHERE legacies.name_folded LIKE x.pattern ESCAPE '\\') \
          AND (created_at, id) < ($2, $3) \
          ORDER BY created_at DESC, id DESC LIMIT $4"
     ),
+
+    select_legacy_names: "SELECT id, name, name_folded FROM legacies",
+    update_legacy_name_folded: "UPDATE legacies SET name_folded = $2 WHERE id = $1",
 
     insert_membership: "INSERT INTO legacy_members (legacy_id, user_id, role, joined_at) \
                         VALUES ($1, $2, $3, $4)",

@@ -450,3 +450,35 @@ async fn search_prefix_migration_indexes_existing_stories() {
     }
     store.close().await;
 }
+
+/// A legacy name folded by an older build (lower case only, accents kept)
+/// is folded again when the store starts, so accent-insensitive name search
+/// finds it.
+#[tokio::test]
+async fn names_folded_by_an_older_build_are_folded_again_at_start() {
+    use mosaic_domain::{PageRequest, SearchQuery};
+    let fixture = Fresh::setup().await;
+    let alice = given_user(&fixture.store, "Alice").await;
+    let elise = given_legacy(&fixture.store, "Élise  Müller", &alice, at(1)).await;
+    sqlx::query("UPDATE legacies SET name_folded = 'élise  müller' WHERE id = $1")
+        .bind(elise.id.as_uuid())
+        .execute(fixture.store.pool())
+        .await
+        .unwrap();
+    let query = SearchQuery::new("elise").unwrap();
+    let found = async |store: &PostgresStore| {
+        store
+            .search_legacies(&query, PageRequest::first())
+            .await
+            .unwrap()
+            .items
+    };
+    assert!(found(&fixture.store).await.is_empty(), "stale before");
+    let again = PostgresStore::connect(&fixture.database.url, options(MigrationMode::Skip))
+        .await
+        .unwrap();
+    assert_eq!(found(&again).await, vec![elise.clone()]);
+    assert_eq!(again.refold_legacy_names().await.unwrap(), 0, "done once");
+    again.close().await;
+    fixture.teardown().await;
+}

@@ -550,7 +550,7 @@ macro_rules! impl_admin_repository {
                     .bind(legacy.created_by.as_uuid())
                     .bind(Timestamp(legacy.created_at))
                     .bind(Timestamp(legacy.updated_at))
-                    .bind($crate::fold_case(legacy.name.as_str()))
+                    .bind($crate::fold_name(legacy.name.as_str()))
             }
 
             fn insert_membership(

@@ -44,8 +44,8 @@ pub use errors::{
 pub use invites::InviteStatements;
 pub use jobs::{EmbeddingStatements, JobStatements, vector_bytes, vector_from_bytes};
 pub use paging::{
-    contains_pattern, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story,
-    cursor_of_user, fetch_limit, fold_case, keyset_bound, search_bound,
+    NamePatterns, convert_rows, cursor_of_legacy, cursor_of_media, cursor_of_story, cursor_of_user,
+    fetch_limit, fold_name, keyset_bound, name_patterns, search_bound,
 };
 pub use rate_limits::RateLimitStatements;
 pub use rows::{non_negative, stored_size};

@@ -36,19 +36,53 @@ pub fn fetch_limit(page: &PageRequest) -> i64 {
     i64::from(page.fetch_limit())
 }
 
-/// Text lower-cased for case-insensitive search, the same way for both
-/// databases (Unicode lower case, not only ASCII as SQLite's `LIKE`).
-pub fn fold_case(text: &str) -> String {
-    text.to_lowercase()
+/// A legacy's name as its `name_folded` column keeps it for search, the
+/// same way for both databases: accents removed, lower case (all of
+/// Unicode, not only ASCII as SQLite's `LIKE`), words one space apart
+/// ([`mosaic_domain::fold_name`]).
+pub fn fold_name(name: &str) -> String {
+    mosaic_domain::fold_name(name)
 }
 
-/// A `LIKE` pattern matching case-folded names ([`fold_case`]) that contain
-/// `query`, with `%`, `_` and the escape character `\` in the query taken
-/// literally (statements say `ESCAPE '\'`).
-pub fn contains_pattern(query: &SearchQuery) -> String {
-    let mut pattern = String::with_capacity(query.as_str().len() + 2);
+/// The `LIKE` patterns of a legacy-name search over `name_folded`: groups
+/// of alternatives that must each match, and patterns that must not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePatterns {
+    /// One pattern every match has (the longest single-term group, or `%`),
+    /// so that Postgres can use its trigram index on `name_folded`.
+    pub anchor: String,
+    /// Every group must have a pattern the name is `LIKE`.
+    pub groups: Vec<Vec<String>>,
+    /// The name must be `LIKE` none of these.
+    pub excluded: Vec<String>,
+}
+
+/// The patterns of a legacy-name search ([`SearchQuery::folded_terms`]):
+/// each term is found anywhere in the folded name, with `%`, `_` and the
+/// escape character `\` taken literally (statements say `ESCAPE '\'`).
+pub fn name_patterns(query: &SearchQuery) -> NamePatterns {
+    let (groups, excluded) = query.folded_terms();
+    let groups: Vec<Vec<String>> = groups
+        .iter()
+        .map(|group| group.iter().map(|term| contains(term)).collect())
+        .collect();
+    let anchor = groups
+        .iter()
+        .filter(|group| group.len() == 1)
+        .map(|group| group[0].clone())
+        .max_by_key(|pattern| pattern.chars().count())
+        .unwrap_or_else(|| "%".to_owned());
+    NamePatterns {
+        anchor,
+        groups,
+        excluded: excluded.iter().map(|term| contains(term)).collect(),
+    }
+}
+
+fn contains(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
     pattern.push('%');
-    for c in fold_case(query.as_str()).chars() {
+    for c in term.chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -103,11 +137,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wildcards_in_a_search_are_literal() {
-        let query = SearchQuery::new(r"50%_A\b").unwrap();
-        assert_eq!(contains_pattern(&query), r"%50\%\_a\\b%");
-        let query = SearchQuery::new("ÉLISE").unwrap();
-        assert_eq!(contains_pattern(&query), "%élise%");
+    fn name_search_terms_become_contains_patterns() {
+        let query = SearchQuery::new(r#"Élise OR Ann "van der" -Müller 50%"#).unwrap();
+        let patterns = name_patterns(&query);
+        assert_eq!(
+            patterns.groups,
+            [vec!["%elise%", "%ann%"], vec!["%van der%"], vec!["%50%"]]
+        );
+        assert_eq!(patterns.excluded, ["%muller%"]);
+        assert_eq!(patterns.anchor, "%van der%");
+        let only_or = name_patterns(&SearchQuery::new("ann OR bob").unwrap());
+        assert_eq!(only_or.anchor, "%");
+        assert_eq!(contains(r"a%_\b"), r"%a\%\_\\b%");
+        assert_eq!(fold_name("  Jean-Paul  MÜLLER "), "jean paul muller");
     }
 
     #[test]

@@ -81,7 +81,7 @@ macro_rules! impl_repositories {
                     .bind(legacy.created_by.as_uuid())
                     .bind(Timestamp(legacy.created_at))
                     .bind(Timestamp(legacy.updated_at))
-                    .bind($crate::fold_case(legacy.name.as_str()))
+                    .bind($crate::fold_name(legacy.name.as_str()))
             }
 
             fn insert_membership(membership: &Membership) -> Bound {
@@ -315,7 +315,7 @@ macro_rules! impl_repositories {
                         .bind(details.dates.death())
                         .bind(details.biography.as_ref().map(|b| b.as_str()))
                         .bind(Timestamp(at))
-                        .bind($crate::fold_case(details.name.as_str()))
+                        .bind($crate::fold_name(details.name.as_str()))
                         .fetch_optional(self.pool())
                         .await
                         .map_err(|err| write_error(err, &conflict))?
@@ -374,11 +374,14 @@ macro_rules! impl_repositories {
                     page: PageRequest,
                 ) -> Result<Page<Legacy>, RepoError> {
                     let (at, id) = $crate::keyset_bound(&page);
+                    let patterns = $crate::name_patterns(query);
                     let rows = sqlx::query_as::<_, LegacyRow>(SQL.search_legacies)
-                        .bind($crate::contains_pattern(query))
+                        .bind(patterns.anchor)
                         .bind(at)
                         .bind(id)
                         .bind($crate::fetch_limit(&page))
+                        .bind(sqlx::types::Json(patterns.groups))
+                        .bind(sqlx::types::Json(patterns.excluded))
                         .fetch_all(self.pool())
                         .await
                         .map_err(read_error)?;
@@ -387,6 +390,40 @@ macro_rules! impl_repositories {
                         page,
                         cursor_of_legacy,
                     ))
+                }
+            }
+
+            impl $store {
+                /// Folds every legacy name whose `name_folded` is not the
+                /// current [`fold_name`]($crate::fold_name) of its name (a
+                /// database written by an older build), in one transaction;
+                /// returns how many changed. Run after migrating.
+                pub async fn refold_legacy_names(&self) -> Result<u64, RepoError> {
+                    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(SQL.select_legacy_names)
+                        .fetch_all(self.pool())
+                        .await
+                        .map_err(read_error)?;
+                    let stale: Vec<(Uuid, String)> = rows
+                        .into_iter()
+                        .filter_map(|(id, name, folded)| {
+                            let fresh = $crate::fold_name(&name);
+                            (fresh != folded).then_some((id, fresh))
+                        })
+                        .collect();
+                    if stale.is_empty() {
+                        return Ok(0);
+                    }
+                    let mut tx = self.begin_write().await.map_err(read_error)?;
+                    for (id, folded) in &stale {
+                        sqlx::query(SQL.update_legacy_name_folded)
+                            .bind(*id)
+                            .bind(folded.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(read_error)?;
+                    }
+                    tx.commit().await.map_err(read_error)?;
+                    Ok(stale.len() as u64)
                 }
             }
 

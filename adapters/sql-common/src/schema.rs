@@ -74,6 +74,10 @@ pub enum StoreError {
     /// Applying a migration failed.
     #[error("migrating the database failed: {0}")]
     Migrate(#[source] MigrateError),
+    /// Bringing derived data up to date after migrating failed (legacy
+    /// names folded for search).
+    #[error("updating the legacy names folded for search failed: {0}")]
+    Refold(#[source] mosaic_ports::RepoError),
 }
 
 /// The latest version among a migrator's migrations.

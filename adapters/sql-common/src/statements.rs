@@ -33,7 +33,7 @@ pub struct Statements {
     pub count_users: &'static str,
 
     /// Insert a legacy: id, name, birth_date, death_date, biography, created_by, created_at,
-    /// updated_at, name_folded (the name lower-cased for search).
+    /// updated_at, name_folded (the name folded for search, [`fold_name`](crate::fold_name)).
     pub insert_legacy: &'static str,
     /// Legacy row by id (1).
     pub select_legacy: &'static str,
@@ -48,9 +48,15 @@ pub struct Statements {
     pub delete_legacy: &'static str,
     /// Legacy rows with `role` of user (1) below the keyset (2, 3), limit 4.
     pub list_legacies_of_user: &'static str,
-    /// Legacy rows whose `name_folded` is `LIKE` the lower-cased pattern (1)
+    /// Legacy rows whose `name_folded` is `LIKE` the anchor pattern (1), `LIKE`
+    /// some pattern of every group in the JSON array of arrays (5) and `LIKE`
+    /// none of the JSON array (6) ([`NamePatterns`](crate::NamePatterns)),
     /// below the keyset (2, 3), limit 4.
     pub search_legacies: &'static str,
+    /// Every legacy's id, name and name_folded (to fold names again).
+    pub select_legacy_names: &'static str,
+    /// Set name_folded (2) of legacy (1).
+    pub update_legacy_name_folded: &'static str,
 
     /// Insert a membership: legacy_id, user_id, role, joined_at.
     pub insert_membership: &'static str,

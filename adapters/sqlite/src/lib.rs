@@ -133,6 +133,11 @@ impl SqliteStore {
                 .await
                 .map_err(StoreError::Migrate)?;
         }
+        // Names folded by an older build (before accents were folded and
+        // words spaced alike) are folded again; a no-op once done.
+        self.refold_legacy_names()
+            .await
+            .map_err(StoreError::Refold)?;
         Ok(())
     }
 

@@ -179,15 +179,24 @@ pub(crate) const SQLITE: Statements = Statements {
          AND legacies.created_at <= ?2 AND (legacies.created_at < ?2 OR legacies.id < ?3) \
          ORDER BY legacies.created_at DESC, legacies.id DESC LIMIT ?4"
     ),
-    // `name_folded` is the name lower-cased by the adapter (all of Unicode,
-    // not only ASCII as SQLite's LIKE would), and so is the pattern.
+    // `name_folded` is the name folded by the adapter (accents removed, lower
+    // case in all of Unicode, not only ASCII as SQLite's LIKE; words one
+    // space apart), and so are the patterns.
     search_legacies: concat!(
         "SELECT ",
         legacy_columns!(),
         " FROM legacies WHERE name_folded LIKE ?1 ESCAPE '\\' \
+         AND NOT EXISTS (SELECT 1 FROM json_each(?5) AS g \
+           WHERE NOT EXISTS (SELECT 1 FROM json_each(g.value) AS t \
+             WHERE legacies.name_folded LIKE t.value ESCAPE '\\')) \
+         AND NOT EXISTS (SELECT 1 FROM json_each(?6) AS x \
+           WHERE legacies.name_folded LIKE x.value ESCAPE '\\') \
          AND created_at <= ?2 AND (created_at < ?2 OR id < ?3) \
          ORDER BY created_at DESC, id DESC LIMIT ?4"
     ),
+
+    select_legacy_names: "SELECT id, name, name_folded FROM legacies",
+    update_legacy_name_folded: "UPDATE legacies SET name_folded = ?2 WHERE id = ?1",
 
     insert_membership: "INSERT INTO legacy_members (legacy_id, user_id, role, joined_at) \
                         VALUES (?1, ?2, ?3, ?4)",

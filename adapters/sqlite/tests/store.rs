@@ -422,3 +422,39 @@ async fn search_prefix_migration_indexes_existing_stories() {
     assert_eq!(public_search(&store, legacy, "tric").await, [id]);
     store.close().await;
 }
+
+/// A legacy name folded by an older build (lower case only, accents kept)
+/// is folded again when the store opens, so accent-insensitive name search
+/// finds it.
+#[tokio::test]
+async fn names_folded_by_an_older_build_are_folded_again_at_open() {
+    use mosaic_domain::{PageRequest, SearchQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mosaic.db");
+    let store = SqliteStore::open(&path, StoreOptions::default())
+        .await
+        .unwrap();
+    let alice = given_user(&store, "Alice").await;
+    let elise = given_legacy(&store, "Élise  Müller", &alice, at(1)).await;
+    sqlx::query("UPDATE legacies SET name_folded = 'élise  müller' WHERE id = ?1")
+        .bind(elise.id.as_uuid())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let query = SearchQuery::new("elise").unwrap();
+    let found = async |store: &SqliteStore| {
+        store
+            .search_legacies(&query, PageRequest::first())
+            .await
+            .unwrap()
+            .items
+    };
+    assert!(found(&store).await.is_empty(), "stale before");
+    store.close().await;
+    let again = SqliteStore::open(&path, StoreOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(found(&again).await, vec![elise.clone()]);
+    assert_eq!(again.refold_legacy_names().await.unwrap(), 0, "done once");
+    again.close().await;
+}

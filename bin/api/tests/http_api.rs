@@ -607,6 +607,56 @@ async fn a_visitor_sees_who_wrote_each_public_story() {
     assert_eq!(deleted["author_name"], "Bob");
 }
 
+/// The legacy-name search reads the story search's query language: words,
+/// phrases, exclusions, `OR`, case and accents; nothing searchable is a 422.
+#[tokio::test]
+async fn legacy_name_search_shares_the_story_query_language() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let alice = app.person("Alice").await;
+    app.create_legacy(&alice, "José van der Berg").await;
+    app.create_legacy(&alice, "Jose Berg").await;
+    app.create_legacy(&alice, "Ann van Dijk").await;
+    let names = async |q: &str| {
+        let url = reqwest::Url::parse_with_params(
+            &format!("{}/api/legacies/search", app.base_url),
+            &[("q", q)],
+        )
+        .unwrap();
+        let path = format!("{}?{}", url.path(), url.query().unwrap());
+        let (status, body) =
+            read(app.request(Method::GET, &path, None).send().await.unwrap()).await;
+        (status, body)
+    };
+    let found = async |q: &str| {
+        let (status, body) = names(q).await;
+        assert_eq!(status, StatusCode::OK, "{q:?}: {body}");
+        let mut names: Vec<String> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(found("JOSE berg").await, ["Jose Berg", "José van der Berg"]);
+    assert_eq!(found("josé -\"der berg\"").await, ["Jose Berg"]);
+    assert_eq!(found("\"van der\"").await, ["José van der Berg"]);
+    assert_eq!(
+        found("dijk OR jose").await,
+        ["Ann van Dijk", "Jose Berg", "José van der Berg"]
+    );
+    for nothing in ["%", "-berg", "OR", "🌹"] {
+        let (status, body) = names(nothing).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{nothing:?}: {body}"
+        );
+        assert_error_body(&body, "VALIDATION_FAILED");
+    }
+}
+
 #[tokio::test]
 async fn search_tells_a_signed_in_caller_their_role_in_each_legacy() {
     let app = TestApp::spawn(Backend::Sqlite).await;

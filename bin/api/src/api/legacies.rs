@@ -72,7 +72,12 @@ impl LegaciesApi {
     /// Find legacies by name
     ///
     /// Open to everyone; for a signed-in caller `my_role` tells their place
-    /// in each legacy found.
+    /// in each legacy found. `q` is read like a story search's: every word
+    /// must appear in the name (anywhere in its words), `"quoted words"`
+    /// next to each other in this order, `-excluded` ones not at all, `OR`
+    /// between two terms; case and accents do not matter. A query with
+    /// nothing to search for (no letter or digit outside exclusions) answers
+    /// 422 VALIDATION_FAILED.
     #[oai(
         path = "/legacies/search",
         method = "get",
@@ -82,8 +87,9 @@ impl LegaciesApi {
         &self,
         state: Data<&AppState>,
         auth: MaybeSignedIn,
-        /// Part of the name, 1–100 characters (at least one neither white
-        /// space nor a control character).
+        /// Words of the name, 1–100 characters (at least one neither white
+        /// space nor a control character; at least one letter or digit that
+        /// is not excluded, otherwise 422).
         #[oai(validator(
             max_length = 100,
             pattern = r"[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"

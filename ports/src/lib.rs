@@ -76,7 +76,7 @@ pub use language_model::{
     CompletionEvent, CompletionStream, LanguageModel, ModelError, TokenUsage,
 };
 pub use repos::*;
-pub use service::{AdminService, EmbeddingRefresh, EmbeddingStatus, LegacyOverview};
+pub use service::{AdminService, EmbeddingRefresh, EmbeddingStatus, LegacyOverview, ModelCheck};
 pub use service::{
     AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
     CompanionStatus, ConversationView, MessageView,

@@ -82,6 +82,8 @@ pub enum Command {
     Stats(commands::stats::Args),
     /// The story-search index: its language, rebuilding it.
     Search(commands::search::Args),
+    /// The AI companion: check the model endpoint, rebuild story embeddings.
+    Ai(commands::ai::Args),
 }
 
 /// Runs one parsed command line.
@@ -101,6 +103,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Restore(args) => commands::restore::run(args, &ctx).await,
         Command::Stats(args) => commands::stats::run(args, &ctx).await,
         Command::Search(args) => commands::search::run(args, &ctx).await,
+        Command::Ai(args) => commands::ai::run(args, &ctx).await,
     }
 }
 

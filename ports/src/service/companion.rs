@@ -165,7 +165,7 @@ impl MosaicService {
         self.companion.as_ref().ok_or(ServiceError::CompanionOff)
     }
 
-    fn model(&self) -> ServiceResult<(&CompanionPorts, Arc<dyn LanguageModel>)> {
+    pub(crate) fn model(&self) -> ServiceResult<(&CompanionPorts, Arc<dyn LanguageModel>)> {
         let companion = self.companion()?;
         let model = companion.model.clone().ok_or(ServiceError::CompanionOff)?;
         Ok((companion, model))

@@ -36,6 +36,18 @@ pub struct EmbeddingStatus {
     pub jobs: JobCounts,
 }
 
+/// What `mosaic-admin ai status` found at the configured endpoint.
+#[derive(Debug)]
+pub struct ModelCheck {
+    /// The chat model's name.
+    pub chat_model: String,
+    /// Whether the endpoint answers and lists the chat model.
+    pub chat: Result<(), crate::ModelError>,
+    /// The embedding model's name and whether it embeds a test text, when
+    /// one is configured.
+    pub embedding: Option<(String, Result<usize, crate::ModelError>)>,
+}
+
 /// SHA-256 of the text an embedding is computed from.
 pub(crate) fn content_hash(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
@@ -179,6 +191,34 @@ impl MosaicService {
         }
         progress(total, total);
         Ok(computed)
+    }
+
+    /// Checks the configured endpoint: that it answers for the chat model,
+    /// and that the embedding model (if configured) embeds a test text
+    /// (the vector's length is reported).
+    pub async fn check_model(&self) -> ServiceResult<ModelCheck> {
+        let (_, model) = self.model()?;
+        let chat = model.check().await;
+        let embedding = match self.embedding_model() {
+            Some((model, name)) => {
+                let probe = model
+                    .embed(&["Mosaic Life status check".to_owned()])
+                    .await
+                    .and_then(|mut vectors| match vectors.pop() {
+                        Some(vector) if !vector.is_empty() => Ok(vector.len()),
+                        _ => Err(crate::ModelError::Protocol(anyhow::anyhow!(
+                            "the embedding model returned no vector"
+                        ))),
+                    });
+                Some((name, probe))
+            }
+            None => None,
+        };
+        Ok(ModelCheck {
+            chat_model: model.model_name().to_owned(),
+            chat,
+            embedding,
+        })
     }
 
     /// The embedding model, how many live stories it has embedded, and the

@@ -39,7 +39,7 @@ pub use companion::{
     AnswerEvent, AnswerStream, Ask, CitationView, CompanionPorts, CompanionSettings,
     CompanionStatus, ConversationView, MessageView,
 };
-pub use embeddings::{EmbeddingRefresh, EmbeddingStatus};
+pub use embeddings::{EmbeddingRefresh, EmbeddingStatus, ModelCheck};
 use error::RepoResultExt;
 pub use error::{Resource, ServiceError, ServiceResult};
 pub use identity::{IdentitySignInError, SignUpPolicy, SignUpRule};

@@ -1,5 +1,6 @@
 //! One module per subcommand, each with `Args` and `async fn run(args, ctx)`.
 
+pub mod ai;
 pub mod backup;
 pub mod invite;
 pub mod legacy;

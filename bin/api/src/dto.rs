@@ -460,11 +460,17 @@ pub struct StoryCreate {
     pub content: Text,
     /// Who may read it.
     pub visibility: VisibilityDto,
+    /// Keep the story out of the AI companion, for everyone, from the
+    /// start (absent or `null`: false).
+    #[oai(nullable)]
+    pub ai_excluded: Option<bool>,
 }
 
 impl StoryCreate {
-    /// Splits into the legacy and the validated draft.
-    pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, StoryDraft)> {
+    /// Splits into the legacy, the validated draft and whether the story is
+    /// kept out of the AI companion.
+    pub fn parse(self) -> ApiResult<(mosaic_domain::LegacyId, StoryDraft, bool)> {
+        let ai_excluded = self.ai_excluded.unwrap_or(false);
         let draft = StoryInput {
             title: self.title,
             content: self.content,
@@ -472,7 +478,11 @@ impl StoryCreate {
             ai_excluded: None,
         }
         .parse()?;
-        Ok((mosaic_domain::LegacyId::from_uuid(self.legacy_id), draft))
+        Ok((
+            mosaic_domain::LegacyId::from_uuid(self.legacy_id),
+            draft,
+            ai_excluded,
+        ))
     }
 }
 

@@ -785,7 +785,23 @@ async fn semantic_matches_are_found_and_never_leak(backend: Backend) {
         json!({ "title": "What did granny bake too", "content": "What did granny bake? zqexcluded", "visibility": "public", "ai_excluded": true }),
     )
     .await;
-    until_embeddings_settle(&app, &[&semantic, &distractor, &personal], &[&kept_out]).await;
+    // Kept out from its creation: never embedded, never retrieved.
+    let response = app
+        .request(Method::POST, "/api/stories", Some(&alice))
+        .json(&json!({ "legacy_id": legacy, "title": "What did granny bake first", "content": "What did granny bake? zqbornout", "visibility": "public", "ai_excluded": true }))
+        .send()
+        .await
+        .unwrap();
+    let (status, created) = read(response).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["ai_excluded"], true);
+    let born_out = created["id"].as_str().unwrap().to_owned();
+    until_embeddings_settle(
+        &app,
+        &[&semantic, &distractor, &personal],
+        &[&kept_out, &born_out],
+    )
+    .await;
 
     // Full-text alone does not find the semantic story.
     let (status, found) = read(

@@ -22,15 +22,30 @@ impl MosaicService {
         legacy: LegacyId,
         draft: StoryDraft,
     ) -> ServiceResult<StoryView> {
+        self.create_story_kept_out(caller, legacy, draft, false)
+            .await
+    }
+
+    /// Writes a new story (editors and the creator), kept out of the AI
+    /// companion from the start when `ai_excluded` (in the same write, so
+    /// it is never eligible, not even for a moment).
+    pub async fn create_story_kept_out(
+        &self,
+        caller: UserId,
+        legacy: LegacyId,
+        draft: StoryDraft,
+        ai_excluded: bool,
+    ) -> ServiceResult<StoryView> {
         let access = self.access_to_existing(Some(caller), legacy).await?;
         let writer = access
             .story_writer()
             .map_err(|e| ServiceError::from_access(e, Resource::Legacy))?;
-        let story = writer.new_story(
+        let mut story = writer.new_story(
             StoryId::from_uuid(self.ports.ids.new_id()),
             draft,
             self.now(),
         );
+        story.ai_excluded = ai_excluded;
         self.ports
             .stories
             .create_story(&story)

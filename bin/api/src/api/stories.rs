@@ -27,6 +27,7 @@ impl StoriesApi {
     /// Write a story
     ///
     /// Editors and the creator of the legacy; at most 10 a minute per person.
+    /// `ai_excluded: true` keeps it out of the AI companion from the start.
     #[oai(path = "/stories", method = "post", operation_id = "create_story")]
     async fn create(
         &self,
@@ -39,10 +40,10 @@ impl StoriesApi {
             .check_story_creation(auth.0.id())
             .await
             .map_err(ApiError::too_many_requests)?;
-        let (legacy, draft) = body.0.parse()?;
+        let (legacy, draft, ai_excluded) = body.0.parse()?;
         let story = state
             .service
-            .create_story(auth.0.id(), legacy, draft)
+            .create_story_kept_out(auth.0.id(), legacy, draft, ai_excluded)
             .await?;
         Ok(Created::Created(Json(story.into())))
     }

@@ -15,10 +15,10 @@
 # (bin/api/tests covers it). For `search_stories`, the hooks generate as
 # valid only queries with something to search for (a rule of its query
 # language that a pattern cannot state; see mosaic_hooks.py).
-# `chat_stream` is left out: its answer is an event stream, and without a
-# model it is 503 AI_OFF by design (bin/api/tests/companion.rs covers it
-# against the scripted model). The seed is fixed, so a run is reproducible:
-# the same requests on every machine.
+# `chat_stream` is tested against the scripted OpenAI-compatible model
+# (mosaic-scripted-model, the exact streaming wire format), so the server
+# really answers with its event stream. The seed is fixed, so a run is
+# reproducible: the same requests on every machine.
 step "schemathesis: install"
 _st_version=4.32.5
 _st_venv="${XDG_CACHE_HOME:-$HOME/.cache}/mosaic-life/schemathesis-$_st_version"
@@ -32,6 +32,13 @@ fi
 
 # The same build 70-web.sh uses (a no-op there afterwards).
 timeout 1800 cargo build --quiet -p mosaic-api -p mosaic-admin
+timeout 1800 cargo build --quiet -p mosaic-openai-test-server --bin mosaic-scripted-model
+_st_model_port=$(free_port)
+"${CARGO_TARGET_DIR:-$PWD/target}/debug/mosaic-scripted-model" "127.0.0.1:$_st_model_port" \
+  >"$MOSAIC_TEST_RUN_DIR/schemathesis-model.log" 2>&1 &
+_st_model_pid=$!
+on_exit "kill $_st_model_pid"
+wait_for_port "$_st_model_port" 30 || { cat "$MOSAIC_TEST_RUN_DIR/schemathesis-model.log" >&2; exit 1; }
 : "${MOSAIC_TEST_POSTGRES_URL:?is not set: scripts/test.d/10-postgres.sh starts the Postgres this step tests on}"
 
 # `schemathesis_run NAME DATABASE_URL`: a fresh server on that database,
@@ -44,7 +51,9 @@ schemathesis_run() {
   start_mosaic_api "$name" "$port" \
     MOSAIC_BIND="127.0.0.1:$port" MOSAIC_PUBLIC_URL="http://127.0.0.1:$port" \
     MOSAIC_DATA_DIR="$data" MOSAIC_DATABASE_URL="$database_url" MOSAIC_WEB_DIR= \
-    MOSAIC_LOG_FORMAT=text MOSAIC_STORIES_PER_MINUTE=100000 MOSAIC_SIGN_INS_PER_MINUTE=100000
+    MOSAIC_LOG_FORMAT=text MOSAIC_STORIES_PER_MINUTE=100000 MOSAIC_SIGN_INS_PER_MINUTE=100000 \
+    MOSAIC_AI_BASE_URL="http://127.0.0.1:$_st_model_port/v1" MOSAIC_AI_MODEL=scripted \
+    MOSAIC_AI_MESSAGES_PER_DAY=100000
   cookie=$(sign_in_cookie "$mosaic_api_first_link")
   python3 - "http://127.0.0.1:$port" "$cookie" <<'PY'
 import sys, urllib.request
@@ -59,7 +68,7 @@ PY
     --url "http://127.0.0.1:$port/api" \
     -H "Cookie: $cookie" -H "X-Requested-With: schemathesis" \
     --checks all --exclude-checks ignored_auth \
-    --exclude-operation-id logout --exclude-operation-id chat_stream \
+    --exclude-operation-id logout \
     --max-examples "${MOSAIC_SCHEMATHESIS_EXAMPLES:-25}" --seed 1 \
     --generation-database none --no-color \
     --report junit --report-junit-path "$PWD/test-output/schemathesis-$name.xml" \

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod local_media;
 pub mod metrics;
 pub mod middleware;
+pub mod openapi_document;
 pub mod rate_limit;
 pub mod security_headers;
 pub mod sign_in;
@@ -28,5 +29,6 @@ pub mod startup;
 pub mod state;
 pub mod wiring;
 
-pub use startup::{Application, metrics_routes, openapi_json, routes};
+pub use openapi_document::openapi_json;
+pub use startup::{Application, metrics_routes, routes};
 pub use state::{AppState, Readiness};

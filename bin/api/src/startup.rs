@@ -48,11 +48,6 @@ impl Default for ShutdownSettings {
     }
 }
 
-/// The OpenAPI document as served at `/openapi.json`.
-pub fn openapi_json() -> String {
-    openapi_service().spec()
-}
-
 /// Every route of the server: the API under `/api` (its sign-out also at
 /// the brief's `/auth/logout`), its document and docs page, health
 /// endpoints, and the web app (with the single-page-app fallback to
@@ -68,7 +63,7 @@ pub fn routes(
     body_read_timeout: Duration,
 ) -> impl Endpoint {
     let api = openapi_service();
-    let spec = api.spec_endpoint();
+    let spec = crate::openapi_document::openapi_json();
     let docs_html = api.swagger_ui_html();
     let docs = api.swagger_ui();
     let metrics = state.metrics.clone();
@@ -95,7 +90,14 @@ pub fn routes(
         // longer literal prefix wins over the `/api` nest.
         .at(LOCAL_MEDIA_ROUTE, local_media)
         .nest("/api", api)
-        .at("/openapi.json", get(spec))
+        .at(
+            "/openapi.json",
+            get(poem::endpoint::make_sync(move |_| {
+                poem::Response::builder()
+                    .content_type("application/json; charset=utf-8")
+                    .body(spec.clone())
+            })),
+        )
         .nest(DOCS_PREFIX, get(docs))
         .at("/health", get(health::health))
         .at("/ready", get(health::ready))

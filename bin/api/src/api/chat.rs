@@ -173,6 +173,9 @@ impl std::fmt::Debug for Streamed {
 /// Why asking failed before the answer started.
 #[derive(Debug, ApiResponse)]
 pub enum AskError {
+    /// The request is malformed (not JSON, or a value outside the schema).
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorBody>),
     /// Sign in first.
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
@@ -185,6 +188,12 @@ pub enum AskError {
     /// The question breaks a rule (empty, too long).
     #[oai(status = 422)]
     Unprocessable(Json<ErrorBody>),
+    /// The body is larger than the API accepts.
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
+    /// The body is not JSON (`Content-Type` must be `application/json`).
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
     /// The daily quota is used up; try again after `Retry-After` seconds.
     #[oai(status = 429)]
     TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
@@ -253,17 +262,17 @@ impl From<ServiceError> for AskError {
                 ApiError::Unauthorized(b) => Self::Unauthorized(b),
                 ApiError::NotFound(b) => Self::NotFound(b),
                 ApiError::Conflict(b) => Self::Conflict(b),
-                ApiError::Unprocessable(b) | ApiError::BadRequest(b) => Self::Unprocessable(b),
+                ApiError::Unprocessable(b) => Self::Unprocessable(b),
+                ApiError::BadRequest(b) => Self::BadRequest(b),
+                ApiError::PayloadTooLarge(b) => Self::PayloadTooLarge(b),
+                ApiError::UnsupportedMediaType(b) => Self::UnsupportedMediaType(b),
                 // A full disk while saving the conversation: the chat's
                 // statuses have no 507, and "try again later" is true.
                 ApiError::Unavailable(b) | ApiError::InsufficientStorage(b) => Self::Unavailable(b),
                 ApiError::TooManyRequests(b, s) => Self::TooManyRequests(b, s),
                 // The companion's use cases never forbid (others' things are
-                // "not found") and take no uploads.
-                ApiError::Forbidden(b)
-                | ApiError::PayloadTooLarge(b)
-                | ApiError::UnsupportedMediaType(b)
-                | ApiError::Internal(b) => Self::Internal(b),
+                // "not found").
+                ApiError::Forbidden(b) | ApiError::Internal(b) => Self::Internal(b),
             },
         }
     }

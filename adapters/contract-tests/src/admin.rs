@@ -193,6 +193,20 @@ pub async fn restored_records_read_back_and_export_in_order<S: Store>(store: &S)
     writer.write(&records[..3]).await.unwrap();
     writer.write(&records[3..]).await.unwrap();
     writer.commit().await.unwrap();
+    // The restored story gets its embedding job in the same transaction.
+    assert_eq!(store.job_counts().await.unwrap().pending, 1);
+    let job = store
+        .claim(
+            time::OffsetDateTime::now_utc(),
+            std::time::Duration::from_secs(30),
+        )
+        .await
+        .unwrap()
+        .expect("the restored story's embedding job");
+    assert_eq!(
+        (job.kind.as_str(), job.key.clone()),
+        ("story.embedding", kept.id.as_uuid().to_string())
+    );
 
     assert_eq!(store.get_user(ada.id).await.unwrap(), ada);
     let found = store

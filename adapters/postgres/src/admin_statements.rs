@@ -147,6 +147,7 @@ pub(crate) const POSTGRES_ADMIN: AdminStatements = AdminStatements {
     ),
     insert_membership: "INSERT INTO legacy_members (legacy_id, user_id, role, joined_at) \
         VALUES ($1, $2, $3, $4)",
+    enqueue_job: crate::statements::ENQUEUE_JOB,
     insert_story: concat!(
         "INSERT INTO stories (",
         story_columns!(),

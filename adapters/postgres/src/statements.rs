@@ -116,6 +116,14 @@ macro_rules! search_stories {
 }
 
 /// Every statement the repositories run, for Postgres.
+/// Enqueue a job (see `JobStatements::enqueue`); also used by archive
+/// imports and restores, which write stories too.
+pub(crate) const ENQUEUE_JOB: &str = "INSERT INTO jobs (id, kind, key, state, attempts, max_attempts, run_at, \
+                  created_at, updated_at) VALUES ($1, $2, $3, 'pending', 0, $4, $5, $6, $6) \
+                  ON CONFLICT (kind, key) WHERE state = 'pending' \
+                  DO UPDATE SET run_at = LEAST(jobs.run_at, EXCLUDED.run_at), \
+                  updated_at = EXCLUDED.updated_at";
+
 pub(crate) const POSTGRES: Statements = Statements {
     ping: "SELECT 1",
     analyze: "ANALYZE",
@@ -352,11 +360,7 @@ pub(crate) const POSTGRES: Statements = Statements {
                           WHERE m.conversation_id = $1 ORDER BY c.message_id, c.number",
 
     jobs: mosaic_sql_common::JobStatements {
-        enqueue: "INSERT INTO jobs (id, kind, key, state, attempts, max_attempts, run_at, \
-                  created_at, updated_at) VALUES ($1, $2, $3, 'pending', 0, $4, $5, $6, $6) \
-                  ON CONFLICT (kind, key) WHERE state = 'pending' \
-                  DO UPDATE SET run_at = LEAST(jobs.run_at, EXCLUDED.run_at), \
-                  updated_at = EXCLUDED.updated_at",
+        enqueue: ENQUEUE_JOB,
         // SKIP LOCKED: a row another claimer is taking is passed over, not
         // waited for; that claimer's commit makes it running, which the
         // re-checked WHERE then refuses.

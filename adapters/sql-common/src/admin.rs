@@ -8,6 +8,10 @@
 /// The SQL of the operator's port, in one dialect.
 #[derive(Debug)]
 pub struct AdminStatements {
+    /// The job queue's enqueue statement (`JobStatements::enqueue`): a
+    /// story written by an import or restore gets its embedding job in the
+    /// same transaction.
+    pub enqueue_job: &'static str,
     /// Begins a read-only transaction that sees one snapshot of the whole
     /// database for its lifetime (without blocking writers).
     pub begin_snapshot: &'static str,
@@ -634,6 +638,17 @@ macro_rules! impl_admin_repository {
                             .execute(&mut *self.tx)
                             .await
                             .map_err(|err| write_error(err, &user_conflict))?;
+                        if let BackupRecord::Story(story) = record {
+                            let job = $crate::__private::ports::NewJob::new(
+                                $crate::__private::domain::JobKind::StoryEmbedding,
+                                story.id.as_uuid().to_string(),
+                                OffsetDateTime::now_utc(),
+                            );
+                            $crate::__enqueue_query!(SQL.enqueue_job, &job)
+                                .execute(&mut *self.tx)
+                                .await
+                                .map_err(read_error)?;
+                        }
                     }
                     Ok(())
                 }

@@ -79,16 +79,16 @@ pub fn vector_from_bytes(bytes: &[u8]) -> Option<Vec<f32>> {
     )
 }
 
-/// The enqueue statement of `$sql` (a `&Statements`) with `$job` (a
+/// The enqueue statement `$enqueue` (`JobStatements::enqueue`) with `$job` (a
 /// `&NewJob`) bound, due at its `run_at`; used by the queue and inside the
 /// story writes' transactions.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __enqueue_query {
-    ($sql:expr, $job:expr) => {{
+    ($enqueue:expr, $job:expr) => {{
         let job: &$crate::__private::ports::NewJob = $job;
         let now = $crate::__private::time::OffsetDateTime::now_utc();
-        $crate::__private::sqlx::query($sql.jobs.enqueue)
+        $crate::__private::sqlx::query($enqueue)
             .bind($crate::__private::uuid::Uuid::now_v7())
             .bind(job.kind.as_str())
             .bind(job.key.clone())
@@ -131,7 +131,7 @@ macro_rules! impl_jobs {
             #[async_trait]
             impl JobQueue for $store {
                 async fn enqueue(&self, job: &NewJob) -> Result<(), RepoError> {
-                    $crate::__enqueue_query!(SQL, job)
+                    $crate::__enqueue_query!(SQL.jobs.enqueue, job)
                         .execute(self.pool())
                         .await
                         .map_err(read_error)?;

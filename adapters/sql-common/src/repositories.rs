@@ -655,7 +655,7 @@ macro_rules! impl_repositories {
                     let mut tx = self.begin_write().await.map_err(read_error)?;
                     // The job first: if the story cannot be written, the
                     // rollback takes the job with it.
-                    $crate::__enqueue_query!(SQL, &embedding_job(story.id))
+                    $crate::__enqueue_query!(SQL.jobs.enqueue, &embedding_job(story.id))
                         .execute(&mut *tx)
                         .await
                         .map_err(read_error)?;
@@ -737,7 +737,7 @@ macro_rules! impl_repositories {
                         .await
                         .map_err(read_error)?;
                     let story = row.into_domain()?;
-                    $crate::__enqueue_query!(SQL, &embedding_job(id))
+                    $crate::__enqueue_query!(SQL.jobs.enqueue, &embedding_job(id))
                         .execute(&mut *tx)
                         .await
                         .map_err(read_error)?;
@@ -759,7 +759,7 @@ macro_rules! impl_repositories {
                         .map_err(read_error)?
                         .ok_or(RepoError::NotFound)?
                         .into_domain()?;
-                    $crate::__enqueue_query!(SQL, &embedding_job(id))
+                    $crate::__enqueue_query!(SQL.jobs.enqueue, &embedding_job(id))
                         .execute(&mut *tx)
                         .await
                         .map_err(read_error)?;
@@ -781,7 +781,7 @@ macro_rules! impl_repositories {
                         .map_err(read_error)?
                         .ok_or(RepoError::NotFound)?
                         .into_domain()?;
-                    $crate::__enqueue_query!(SQL, &embedding_job(id))
+                    $crate::__enqueue_query!(SQL.jobs.enqueue, &embedding_job(id))
                         .execute(&mut *tx)
                         .await
                         .map_err(read_error)?;

@@ -129,6 +129,13 @@ macro_rules! search_stories {
 }
 
 /// Every statement the repositories run, for SQLite.
+/// Enqueue a job (see `JobStatements::enqueue`); also used by archive
+/// imports and restores, which write stories too.
+pub(crate) const ENQUEUE_JOB: &str = "INSERT INTO jobs (id, kind, key, state, attempts, max_attempts, run_at, \
+                  created_at, updated_at) VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5, ?6, ?6) \
+                  ON CONFLICT (kind, key) WHERE state = 'pending' \
+                  DO UPDATE SET run_at = MIN(run_at, excluded.run_at), updated_at = excluded.updated_at";
+
 pub(crate) const SQLITE: Statements = Statements {
     ping: "SELECT 1",
     // After a bulk load, also fold the (large) write-ahead log into the
@@ -368,10 +375,7 @@ pub(crate) const SQLITE: Statements = Statements {
                           WHERE m.conversation_id = ?1 ORDER BY c.message_id, c.number",
 
     jobs: mosaic_sql_common::JobStatements {
-        enqueue: "INSERT INTO jobs (id, kind, key, state, attempts, max_attempts, run_at, \
-                  created_at, updated_at) VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?5, ?6, ?6) \
-                  ON CONFLICT (kind, key) WHERE state = 'pending' \
-                  DO UPDATE SET run_at = MIN(run_at, excluded.run_at), updated_at = excluded.updated_at",
+        enqueue: ENQUEUE_JOB,
         // One statement under SQLite's single write lock: no two claimers
         // can pick the same row.
         claim: "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?2, \

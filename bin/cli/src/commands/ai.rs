@@ -10,9 +10,9 @@ use crate::{CliError, Context};
 /// `ai`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Embeddings follow every story write by themselves (a background job of the
-server); rebuild them after changing MOSAIC_AI_EMBEDDING_MODEL, after a
-restore or import, or when `ai status` shows stories without one.
+Embeddings follow every story write, import and restore by themselves (a
+background job of the server); rebuild them after changing
+MOSAIC_AI_EMBEDDING_MODEL, or when `ai status` shows stories without one.
 
 Examples:
   mosaic-admin ai status

@@ -88,7 +88,8 @@ impl PostgresStore {
         Ok(())
     }
 
-    /// The latest migration applied to the database, `None` when it has none.
+    /// The version the database's schema is complete up to (see
+    /// [`mosaic_sql_common::complete_schema_version`]), `None` when it has none.
     pub async fn schema_version(&self) -> Result<Option<i64>, StoreError> {
         let has_table: bool =
             sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
@@ -98,10 +99,14 @@ impl PostgresStore {
         if !has_table {
             return Ok(None);
         }
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(StoreError::Connect)
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::Connect)?;
+        Ok(mosaic_sql_common::complete_schema_version(
+            &applied, &MIGRATOR,
+        ))
     }
 
     /// The latest migration this build knows.

@@ -49,7 +49,10 @@ pub use paging::{
 };
 pub use rate_limits::RateLimitStatements;
 pub use rows::{non_negative, stored_size};
-pub use schema::{MigrationMode, StoreError, StoreOptions, latest_known_version, schema_decision};
+pub use schema::{
+    MigrationMode, StoreError, StoreOptions, complete_schema_version, latest_known_version,
+    schema_decision,
+};
 pub use search_index::{REINDEX_BATCH, SearchIndex};
 pub use seed::{Batch, BulkLoad, SeedPlan, SeedSummary, seed};
 pub use statements::{RenderedSearch, Statements};

@@ -85,6 +85,34 @@ pub fn latest_known_version(migrator: &Migrator) -> i64 {
     migrator.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
+/// The schema version a database is at, from the versions it has applied
+/// (`applied`, any order): the latest known migration up to which *every*
+/// known migration is applied. A migration that arrived with a lower number
+/// than one already applied (two branches landing out of order) thus counts
+/// as pending, and runs. A version this build does not know (a newer build
+/// migrated the database) is reported as is. `None`: nothing applied.
+pub fn complete_schema_version(applied: &[i64], migrator: &Migrator) -> Option<i64> {
+    let known: Vec<i64> = migrator.iter().map(|m| m.version).collect();
+    complete_version(applied, known)
+}
+
+fn complete_version(applied: &[i64], mut known: Vec<i64>) -> Option<i64> {
+    let latest_applied = applied.iter().copied().max()?;
+    known.sort_unstable();
+    known.dedup();
+    if latest_applied > known.last().copied().unwrap_or(0) {
+        return Some(latest_applied);
+    }
+    let mut complete = None;
+    for version in known {
+        if !applied.contains(&version) {
+            break;
+        }
+        complete = Some(version);
+    }
+    complete
+}
+
 /// Decides whether a database at schema version `applied` may be used by
 /// this build (which knows up to `known`) in `mode`, and whether migrations
 /// must run. `Ok(true)`: run them; `Ok(false)`: nothing to do.
@@ -110,6 +138,21 @@ pub fn schema_decision(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_migration_numbered_below_an_applied_one_is_still_pending() {
+        let known = || vec![1, 2, 3, 4];
+        assert_eq!(complete_version(&[], known()), None);
+        assert_eq!(complete_version(&[1, 2, 3, 4], known()), Some(4));
+        // 3 landed after 4 was applied: the database is complete up to 2 only.
+        assert_eq!(complete_version(&[1, 2, 4], known()), Some(2));
+        assert!(
+            schema_decision(complete_version(&[1, 2, 4], known()), 4, MigrationMode::Run).unwrap()
+        );
+        assert_eq!(complete_version(&[2], known()), None);
+        // A newer build's migration is reported, so it is refused as too new.
+        assert_eq!(complete_version(&[1, 2, 3, 4, 5], known()), Some(5));
+    }
 
     #[test]
     fn newer_schema_is_refused_in_both_modes() {

@@ -141,7 +141,8 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// The latest migration applied to the database, `None` when it has none.
+    /// The version the database's schema is complete up to (see
+    /// [`mosaic_sql_common::complete_schema_version`]), `None` when it has none.
     pub async fn schema_version(&self) -> Result<Option<i64>, StoreError> {
         let has_table: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM sqlite_master \
@@ -153,10 +154,14 @@ impl SqliteStore {
         if !has_table {
             return Ok(None);
         }
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(StoreError::Connect)
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::Connect)?;
+        Ok(mosaic_sql_common::complete_schema_version(
+            &applied, &MIGRATOR,
+        ))
     }
 
     /// The latest migration this build knows.

@@ -404,6 +404,19 @@ async fn citations_are_checked_and_reopened_ones_follow_visibility(backend: Back
     );
 }
 
+/// The value of one series in `/metrics` (0 when it is not there yet).
+async fn metric(app: &TestApp, series: &str) -> u64 {
+    let text = reqwest::get(format!("{}/metrics", app.metrics_url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+        .unwrap_or(0)
+}
+
 async fn the_daily_quota_answers_429(backend: Backend) {
     let model = ScriptedModel::start().await;
     let app = app_with_model(backend, &model, &[("MOSAIC_AI_MESSAGES_PER_DAY", "3")]).await;
@@ -438,6 +451,33 @@ async fn the_daily_quota_answers_429(backend: Backend) {
         model.chats().len(),
         3,
         "the refused question never reached the model"
+    );
+    // /metrics counts answers, refusals, tokens and the time to the first text by model.
+    let answers = "mosaic_ai_answers_total{model=\"qwen2.5:7b\",";
+    assert_eq!(
+        metric(&app, &format!("{answers}outcome=\"completed\"}}")).await,
+        3
+    );
+    assert_eq!(
+        metric(&app, &format!("{answers}outcome=\"refused_429\"}}")).await,
+        1
+    );
+    assert_eq!(
+        metric(
+            &app,
+            "mosaic_ai_first_delta_seconds_count{model=\"qwen2.5:7b\"}"
+        )
+        .await,
+        3
+    );
+    assert!(
+        metric(
+            &app,
+            "mosaic_ai_tokens_total{model=\"qwen2.5:7b\",kind=\"prompt\"}"
+        )
+        .await
+            > 0,
+        "the scripted model reports usage"
     );
     // Another person has their own quota.
     let bob = app.person("Bob").await;
@@ -532,6 +572,12 @@ async fn a_client_that_disconnects_cancels_the_model(backend: Backend) {
         model.cancelled_streams() == 1 && model.open_streams() == 0
     })
     .await;
+    let cancelled = "mosaic_ai_answers_total{model=\"qwen2.5:7b\",outcome=\"cancelled\"}";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while metric(&app, cancelled).await != 1 {
+        assert!(Instant::now() < deadline, "the cancelled answer is counted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn conversations_belong_to_one_person(backend: Backend) {

@@ -212,6 +212,26 @@ pub enum AskError {
     GatewayTimeout(Json<ErrorBody>),
 }
 
+impl AskError {
+    /// The HTTP status this answers with.
+    fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::PayloadTooLarge(_) => 413,
+            Self::UnsupportedMediaType(_) => 415,
+            Self::Unprocessable(_) => 422,
+            Self::TooManyRequests(..) => 429,
+            Self::Internal(_) => 500,
+            Self::BadGateway(_) => 502,
+            Self::Unavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
 /// The status and error body for a failed model.
 fn model_failure(err: &ModelError) -> (u16, &'static str) {
     match err {
@@ -407,7 +427,81 @@ enum Deleted {
     Deleted,
 }
 
-fn to_events(conversation: ConversationId, answer: mosaic_ports::AnswerStream) -> ChatEvents {
+/// Watches one answer's events and records it in `/metrics` once: when its
+/// `done` or `error` event passes, or as `cancelled` when the stream is
+/// dropped before (the client went away).
+struct AnswerMeter {
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+    record: Option<crate::metrics::AnswerRecord>,
+    started: std::time::Instant,
+}
+
+impl AnswerMeter {
+    fn new(
+        metrics: std::sync::Arc<crate::metrics::Metrics>,
+        model: String,
+        started: std::time::Instant,
+    ) -> Self {
+        Self {
+            metrics,
+            record: Some(crate::metrics::AnswerRecord {
+                model,
+                outcome: "cancelled".to_owned(),
+                prompt_tokens: 0,
+                completion_tokens: 0,
+                first_delta: None,
+            }),
+            started,
+        }
+    }
+
+    /// Records a question refused before any answer (quota, model down, …).
+    fn refused(mut self, error: &AskError) {
+        if let Some(record) = self.record.as_mut() {
+            record.outcome = format!("refused_{}", error.status());
+        }
+    }
+
+    fn observe(&mut self, event: &ChatEvent) {
+        let Some(record) = self.record.as_mut() else {
+            return;
+        };
+        match event {
+            ChatEvent::Delta(_) if record.first_delta.is_none() => {
+                record.first_delta = Some(self.started.elapsed());
+            }
+            ChatEvent::Done(done) => {
+                record.outcome = "completed".to_owned();
+                record.prompt_tokens = done.prompt_tokens.map_or(0, u64::from);
+                record.completion_tokens = done.completion_tokens.map_or(0, u64::from);
+                self.finish();
+            }
+            ChatEvent::Error(error) => {
+                record.outcome = error.code.clone();
+                self.finish();
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(record) = self.record.take() {
+            self.metrics.record_answer(record);
+        }
+    }
+}
+
+impl Drop for AnswerMeter {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+fn to_events(
+    conversation: ConversationId,
+    answer: mosaic_ports::AnswerStream,
+    mut meter: AnswerMeter,
+) -> ChatEvents {
     let start = ChatEvent::Start(ChatStart {
         conversation_id: conversation.as_uuid(),
         title: answer.conversation.title.as_str().to_owned(),
@@ -446,6 +540,10 @@ fn to_events(conversation: ConversationId, answer: mosaic_ports::AnswerStream) -
     });
     futures_util::stream::once(async move { start })
         .chain(events)
+        .map(move |event| {
+            meter.observe(&event);
+            event
+        })
         .boxed()
 }
 
@@ -479,10 +577,22 @@ impl ChatApi {
             conversation: body.0.conversation_id.map(ConversationId::from_uuid),
             question,
         };
-        let answer = state.service.ask(auth.0.id(), ask).await?;
+        let meter = AnswerMeter::new(
+            std::sync::Arc::clone(&state.metrics),
+            state.service.companion_status().model.unwrap_or_default(),
+            std::time::Instant::now(),
+        );
+        let answer = match state.service.ask(auth.0.id(), ask).await {
+            Ok(answer) => answer,
+            Err(err) => {
+                let err = AskError::from(err);
+                meter.refused(&err);
+                return Err(err);
+            }
+        };
         let conversation = answer.conversation.id;
         Ok(Streamed::Events(
-            EventStream::new(to_events(conversation, answer))
+            EventStream::new(to_events(conversation, answer, meter))
                 .keep_alive(Duration::from_secs(15))
                 .to_event(|event| {
                     let name = event.name();

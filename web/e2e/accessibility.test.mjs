@@ -45,7 +45,7 @@ test('the main pages pass WCAG 2.1 AA checks on a phone-sized screen', { timeout
   const page = await context.newPage();
   await signIn(page, await signInLink(`fay-${id}@example.com`, 'Fay'));
   await checkPage(page, 'home');
-  await page.getByRole('link', { name: 'Create a legacy' }).click();
+  await page.getByRole('link', { name: 'Create Legacy' }).click();
   await checkPage(page, 'create a legacy');
   const legacyPath = await createLegacy(page, { name: `Ada Lovelace ${id}`, birthDate: '1815-12-10', deathDate: '1852-11-27', biography: 'Wrote the first program.' });
   await writeStory(page, legacyPath, { title: 'Notes', content: '# Note G\n\nThe *Analytical Engine*.', visibility: 'public' });
@@ -99,7 +99,7 @@ test('the keyboard reaches everything, with a visible focus and a skip link', { 
   assert.ok(outline.width >= 2, 'focus outline at least 2px');
 
   // Create a legacy with the keyboard only.
-  await page.getByRole('link', { name: 'Create a legacy' }).focus();
+  await page.getByRole('link', { name: 'Create Legacy' }).focus();
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: 'Create a legacy' }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new page title');

@@ -67,7 +67,7 @@ test('a relative asks to join, the creator approves, the member reads family sto
   await relative.getByRole('article', { name: 'His eulogy' }).waitFor();
   assert.equal(await relative.getByRole('article', { name: 'What I never told him' }).count(), 0);
   assert.equal(await relative.getByRole('article').count(), 2);
-  assert.equal(await relative.getByRole('link', { name: 'Write a story' }).count(), 0, 'members do not write stories');
+  assert.equal(await relative.getByRole('link', { name: 'Write Story' }).count(), 0, 'members do not write stories');
   await screenshot(relative, '13-member-sees-family-stories');
 
   // The creator still sees all three, newest first, each with its visibility.
@@ -81,7 +81,7 @@ test('a relative asks to join, the creator approves, the member reads family sto
   await creator.getByRole('group', { name: 'Manage Rob Brown' }).getByRole('button', { name: 'Make editor' }).click();
   await creator.getByText('Rob Brown is now an editor.').waitFor();
   await relative.goto(legacyPath);
-  await relative.getByRole('link', { name: 'Write a story' }).waitFor();
+  await relative.getByRole('link', { name: 'Write Story' }).waitFor();
 
   await creatorContext.close();
   await relativeContext.close();

@@ -1,10 +1,10 @@
-// "Sign in with Google" through a real OpenID Connect provider (the test
+// "Login with Google" through a real OpenID Connect provider (the test
 // provider of scripts/test.d/20-oidc.sh, which mosaic-api is configured
 // with): the button appears, the round trip signs the person in, and a
 // failed sign-in comes back to the sign-in page with the reason.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, newContext, required, screenshot, unique } from './support.mjs';
+import { launchBrowser, newContext, providerSignsInAs, screenshot, unique } from './support.mjs';
 
 let browser;
 before(async () => {
@@ -14,30 +14,13 @@ after(async () => {
   await browser?.close();
 });
 
-/**
- * Makes the provider sign in as this person (its `login_hint` convention, see
- * adapters/google/tests/oidc-server/server.mjs). The hint is added to the
- * server's redirect to the provider: redirected requests cannot be routed, so
- * the redirect itself is fetched and answered with the hint added.
- */
-async function providerSignsInAs(context, claims) {
-  const issuer = new URL(required('MOSAIC_TEST_OIDC_ISSUER'));
-  await context.route('**/auth/google/login', async (route) => {
-    const response = await route.fetch({ maxRedirects: 0 });
-    const location = new URL(response.headers()['location']);
-    assert.equal(location.host, issuer.host, 'the server sends the browser to the test provider');
-    location.searchParams.set('login_hint', new URLSearchParams(claims).toString());
-    await route.fulfill({ response, headers: { ...response.headers(), location: location.toString() } });
-  });
-}
-
-test('"Sign in with Google" signs a person in through the OpenID Connect provider', { timeout: 60_000 }, async () => {
+test('"Login with Google" signs a person in through the OpenID Connect provider', { timeout: 60_000 }, async () => {
   const id = unique();
   const context = await newContext(browser, { phone: true });
   await providerSignsInAs(context, { sub: `olivia-${id}`, email: `olivia-${id}@example.com`, name: 'Olivia Oidc', email_verified: 'true' });
   const page = await context.newPage();
   await page.goto('/sign-in');
-  const button = page.getByRole('link', { name: 'Sign in with Google' });
+  const button = page.getByRole('link', { name: 'Login with Google' });
   await button.waitFor();
   await screenshot(page, '07-sign-in-with-google');
   await button.click();
@@ -51,7 +34,7 @@ test('a refused provider sign-in comes back to the sign-in page with the reason'
   await providerSignsInAs(context, { sub: `mallory-${unique()}`, email: 'mallory@example.com', scenario: 'wrong-audience' });
   const page = await context.newPage();
   await page.goto('/sign-in');
-  await page.getByRole('link', { name: 'Sign in with Google' }).click();
+  await page.getByRole('link', { name: 'Login with Google' }).click();
   await page.getByRole('alert').filter({ hasText: "The identity provider's answer could not be verified" }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/sign-in');
   await context.close();

@@ -89,7 +89,7 @@ test('a signed-in relative joins as an editor with one click; a withdrawn link s
   await cousin.getByRole('button', { name: 'Join' }).click();
   await cousin.getByRole('heading', { level: 1, name }).waitFor();
   await cousin.getByText('You are editor').waitFor();
-  await cousin.getByRole('link', { name: 'Write a story' }).waitFor();
+  await cousin.getByRole('link', { name: 'Write Story' }).waitFor();
 
   // Withdrawn: the link stops working at once.
   await creator.goto(`${legacyPath}?tab=members`);

@@ -38,7 +38,7 @@ test('a person signs in, creates "Jane Doe", writes "First Memory" and sees it l
   await page.getByText('You are creator').waitFor();
   await page.getByText('No stories yet').waitFor();
 
-  await page.getByRole('link', { name: 'Write a story' }).click();
+  await page.getByRole('link', { name: 'Write Story' }).click();
   await page.locator('input[name="title"]').fill('First Memory');
   await page.locator('textarea[name="content"]').fill('She loved gardening...\n\n- roses\n- **tomatoes**');
   await page.getByRole('region', { name: 'Preview' }).getByText('tomatoes').waitFor();

@@ -27,7 +27,7 @@ test('a draft survives a closed tab, edits have a history to restore, and a dele
   await page.locator('.biography em').getByText('chemistry').waitFor();
 
   // Type, close the tab, come back: the text is still there.
-  await page.getByRole('link', { name: 'Write a story' }).click();
+  await page.getByRole('link', { name: 'Write Story' }).click();
   const editorUrl = page.url();
   await page.getByLabel('Title').fill('Unsaved thoughts');
   await page.getByLabel('Story', { exact: true }).fill('Typed before the tab closed.');

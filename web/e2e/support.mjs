@@ -1,6 +1,7 @@
 // Shared set-up for the browser tests: the running server (started by
 // scripts/test.d/70-web.sh), Debian's Chromium through playwright-core,
 // sign-in links from mosaic-admin, and screenshots under test-output/.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -87,7 +88,7 @@ export async function screenshot(page, name) {
 /** Creates a legacy through the UI and waits for its page; returns its URL path. */
 export async function createLegacy(page, { name, birthDate, deathDate, biography }) {
   await page.goto('/');
-  await page.getByRole('link', { name: 'Create a legacy' }).click();
+  await page.getByRole('link', { name: 'Create Legacy' }).click();
   await page.getByLabel('Name').fill(name);
   if (birthDate) await page.getByLabel('Date of birth (optional)').fill(birthDate);
   if (deathDate) await page.getByLabel('Date of death (optional)').fill(deathDate);
@@ -102,7 +103,7 @@ const VISIBILITY_LABEL = { public: 'Public', private: 'Family', personal: 'Only 
 /** Writes a story on the legacy page at `legacyPath` and waits until it is listed. */
 export async function writeStory(page, legacyPath, { title, content, visibility }) {
   await page.goto(legacyPath);
-  await page.getByRole('link', { name: 'Write a story' }).click();
+  await page.getByRole('link', { name: 'Write Story' }).click();
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Story', { exact: true }).fill(content);
   await page.getByRole('radio', { name: VISIBILITY_LABEL[visibility] }).check();
@@ -151,4 +152,21 @@ export async function drawnImage(page, type, colour) {
     [type, colour],
   );
   return Buffer.from(base64, 'base64');
+}
+
+/**
+ * Makes the provider sign in as this person (its `login_hint` convention, see
+ * adapters/google/tests/oidc-server/server.mjs). The hint is added to the
+ * server's redirect to the provider: redirected requests cannot be routed, so
+ * the redirect itself is fetched and answered with the hint added.
+ */
+export async function providerSignsInAs(context, claims) {
+  const issuer = new URL(required('MOSAIC_TEST_OIDC_ISSUER'));
+  await context.route('**/auth/google/login', async (route) => {
+    const response = await route.fetch({ maxRedirects: 0 });
+    const location = new URL(response.headers()['location']);
+    assert.equal(location.host, issuer.host, 'the server sends the browser to the test provider');
+    location.searchParams.set('login_hint', new URLSearchParams(claims).toString());
+    await route.fulfill({ response, headers: { ...response.headers(), location: location.toString() } });
+  });
 }

@@ -14,7 +14,7 @@ export function MyLegacies() {
       <PageTitle documentTitle="My legacies">My legacies</PageTitle>
       <p className="actions">
         <Link className="button" to="/legacies/new">
-          Create a legacy
+          Create Legacy
         </Link>
         <Link className="button-secondary" to="/find">
           Find a legacy to join

@@ -40,7 +40,7 @@ export function StoryList({ legacyId, myId, canWrite }: StoryListProps) {
         <h2 id="stories-heading">Stories</h2>
         {canWrite ? (
           <Link className="button" to={`/legacies/${legacyId}/stories/new`}>
-            Write a story
+            Write Story
           </Link>
         ) : null}
       </div>

@@ -73,14 +73,14 @@ describe('SignInPage', () => {
     expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
   });
 
-  test('offers "Sign in with Google" only when the server says it works', async () => {
+  test('offers "Login with Google" only when the server says it works', async () => {
     fetchMock.mockImplementation(async (request: Request) =>
       request.url.endsWith('/api/auth/providers')
         ? json(200, { google: true, google_login_url: '/auth/google/login', sign_in_links: true })
         : json(401, { error: { code: 'UNAUTHORIZED', message: 'sign in' } }),
     );
     renderAt('/sign-in');
-    expect(await screen.findByRole('link', { name: 'Sign in with Google' })).toHaveAttribute('href', '/auth/google/login');
+    expect(await screen.findByRole('link', { name: 'Login with Google' })).toHaveAttribute('href', '/auth/google/login');
   });
 
   test('hides the Google button when it is not configured', async () => {
@@ -92,7 +92,7 @@ describe('SignInPage', () => {
     renderAt('/sign-in');
     await screen.findByText(/ask them for a sign-in link/);
     await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
-    expect(screen.queryByRole('link', { name: 'Sign in with Google' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Login with Google' })).toBeNull();
   });
 
   test('explains a failed provider sign-in from its error code', async () => {

@@ -61,7 +61,7 @@ export function SignInPage() {
           <p>
             {/* A full page load: the server sends the browser on to the identity provider. */}
             <a className="button" href={methods.data.google_login_url ?? '/auth/google/login'}>
-              Sign in with Google
+              Login with Google
             </a>
           </p>
           <p>Or sign in with a one-time link, so there is no password to remember:</p>

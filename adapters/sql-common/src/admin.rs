@@ -531,15 +531,7 @@ macro_rules! impl_admin_repository {
             fn insert_user(
                 user: &User,
             ) -> sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments> {
-                sqlx::query(SQL.insert_user)
-                    .bind(user.id.as_uuid())
-                    .bind(user.email.as_str().to_owned())
-                    .bind(user.name.as_str().to_owned())
-                    .bind(user.avatar_url.clone())
-                    .bind(user.is_admin)
-                    .bind(user.disabled)
-                    .bind(Timestamp(user.created_at))
-                    .bind(Timestamp(user.updated_at))
+                $crate::bind_user!(SQL.insert_user, user)
             }
 
             fn insert_legacy(

@@ -185,25 +185,11 @@ macro_rules! impl_invites {
                     let user = match invitee {
                         Invitee::Existing(user) => *user,
                         Invitee::NewAccount { user, session } => {
-                            sqlx::query(SQL.insert_user)
-                                .bind(user.id.as_uuid())
-                                .bind(user.email.as_str())
-                                .bind(user.name.as_str())
-                                .bind(user.avatar_url.as_deref())
-                                .bind(user.is_admin)
-                                .bind(user.disabled)
-                                .bind(Timestamp(user.created_at))
-                                .bind(Timestamp(user.updated_at))
+                            $crate::bind_user!(SQL.insert_user, user)
                                 .execute(&mut *tx)
                                 .await
                                 .map_err(|err| write_error(err, &user_conflict))?;
-                            sqlx::query(SQL.insert_session)
-                                .bind(session.id.as_uuid())
-                                .bind(session.user_id.as_uuid())
-                                .bind(session.token_hash.as_bytes().as_slice())
-                                .bind(Timestamp(session.created_at))
-                                .bind(Timestamp(session.expires_at))
-                                .bind(session.revoked_at.map(Timestamp))
+                            $crate::bind_session!(SQL.insert_session, session)
                                 .execute(&mut *tx)
                                 .await
                                 .map_err(|err| write_error(err, &conflict))?;
@@ -228,11 +214,7 @@ macro_rules! impl_invites {
                                 role,
                                 joined_at: now,
                             };
-                            sqlx::query(SQL.insert_membership)
-                                .bind(membership.legacy_id.as_uuid())
-                                .bind(membership.user_id.as_uuid())
-                                .bind(membership.role.as_str())
-                                .bind(Timestamp(membership.joined_at))
+                            $crate::bind_membership!(SQL.insert_membership, membership)
                                 .execute(&mut *tx)
                                 .await
                                 .map_err(|err| write_error(err, &|_| RepoError::AlreadyMember))?;

@@ -22,6 +22,7 @@
 //! This crate is internal to the workspace (`publish = false`).
 
 mod admin;
+mod binds;
 mod conversations;
 mod errors;
 pub mod invites;

@@ -60,15 +60,7 @@ macro_rules! impl_repositories {
             type Bound = sqlx::query::Query<'static, $db, <$db as sqlx::Database>::Arguments>;
 
             fn insert_user(user: &User) -> Bound {
-                sqlx::query(SQL.insert_user)
-                    .bind(user.id.as_uuid())
-                    .bind(user.email.as_str())
-                    .bind(user.name.as_str())
-                    .bind(user.avatar_url.as_deref())
-                    .bind(user.is_admin)
-                    .bind(user.disabled)
-                    .bind(Timestamp(user.created_at))
-                    .bind(Timestamp(user.updated_at))
+                $crate::bind_user!(SQL.insert_user, user)
             }
 
             fn insert_legacy(legacy: &Legacy) -> Bound {
@@ -85,11 +77,7 @@ macro_rules! impl_repositories {
             }
 
             fn insert_membership(membership: &Membership) -> Bound {
-                sqlx::query(SQL.insert_membership)
-                    .bind(membership.legacy_id.as_uuid())
-                    .bind(membership.user_id.as_uuid())
-                    .bind(membership.role.as_str())
-                    .bind(Timestamp(membership.joined_at))
+                $crate::bind_membership!(SQL.insert_membership, membership)
             }
 
             fn insert_story(story: &Story) -> Bound {
@@ -920,13 +908,7 @@ macro_rules! impl_repositories {
             #[async_trait]
             impl SessionRepo for $store {
                 async fn create_session(&self, session: &Session) -> Result<(), RepoError> {
-                    sqlx::query(SQL.insert_session)
-                        .bind(session.id.as_uuid())
-                        .bind(session.user_id.as_uuid())
-                        .bind(session.token_hash.as_bytes().as_slice())
-                        .bind(Timestamp(session.created_at))
-                        .bind(Timestamp(session.expires_at))
-                        .bind(session.revoked_at.map(Timestamp))
+                    $crate::bind_session!(SQL.insert_session, session)
                         .execute(self.pool())
                         .await
                         .map_err(|err| write_error(err, &conflict))?;

@@ -43,6 +43,17 @@ impl From<InviteRoleDto> for Role {
     }
 }
 
+impl From<Role> for InviteRoleDto {
+    /// An invite's role (the domain allows only member and editor).
+    fn from(role: Role) -> Self {
+        if role == Role::Editor {
+            Self::Editor
+        } else {
+            Self::Member
+        }
+    }
+}
+
 /// Whether an invite still lets people in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
@@ -112,11 +123,7 @@ impl InviteOut {
         Self {
             id: invite.id.as_uuid(),
             legacy_id: invite.legacy_id.as_uuid(),
-            role: if invite.role == Role::Editor {
-                InviteRoleDto::Editor
-            } else {
-                InviteRoleDto::Member
-            },
+            role: invite.role.into(),
             state: state.into(),
             created_at: invite.created_at,
             expires_at: invite.expires_at,
@@ -325,11 +332,7 @@ impl InvitesApi {
             legacy_id: preview.invite.legacy_id.as_uuid(),
             legacy_name: preview.legacy_name.as_str().to_owned(),
             invited_by: preview.invited_by.as_str().to_owned(),
-            role: if preview.invite.role == Role::Editor {
-                InviteRoleDto::Editor
-            } else {
-                InviteRoleDto::Member
-            },
+            role: preview.invite.role.into(),
             state: preview.state.into(),
             expires_at: preview.invite.expires_at,
         }))
